@@ -1,0 +1,353 @@
+package dev.embedpython;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Immutable settings of a {@link PythonPool}. Invalid values are refused by {@link Builder#build()} with a message
+ * naming the setting.
+ */
+public final class PoolOptions {
+
+	private final String name;
+
+	private final int size;
+
+	private final Isolation isolation;
+
+	private final Duration acquireTimeout;
+
+	private final @Nullable Duration callTimeout;
+
+	private final Duration stuckGracePeriod;
+
+	private final Duration drainTimeout;
+
+	private final List<String> preload;
+
+	private final @Nullable String initScript;
+
+	private final long maxUses;
+
+	private final boolean allowThreads;
+
+	private final boolean allowFork;
+
+	private final boolean allowExec;
+
+	private PoolOptions(Builder builder) {
+		this.name = builder.name;
+		this.size = builder.size;
+		this.isolation = builder.isolation;
+		this.acquireTimeout = builder.acquireTimeout;
+		this.callTimeout = builder.callTimeout;
+		this.stuckGracePeriod = builder.stuckGracePeriod;
+		this.drainTimeout = builder.drainTimeout;
+		this.preload = List.copyOf(builder.preload);
+		this.initScript = builder.initScript;
+		this.maxUses = builder.maxUses;
+		this.allowThreads = builder.allowThreads;
+		this.allowFork = builder.allowFork;
+		this.allowExec = builder.allowExec;
+	}
+
+	/**
+	 * Options with every default.
+	 * @return the defaults
+	 */
+	public static PoolOptions defaults() {
+		return builder().build();
+	}
+
+	/**
+	 * A builder starting from the defaults.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * A builder starting from these options.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		Builder builder = new Builder();
+		builder.name = this.name;
+		builder.size = this.size;
+		builder.isolation = this.isolation;
+		builder.acquireTimeout = this.acquireTimeout;
+		builder.callTimeout = this.callTimeout;
+		builder.stuckGracePeriod = this.stuckGracePeriod;
+		builder.drainTimeout = this.drainTimeout;
+		builder.preload = this.preload;
+		builder.initScript = this.initScript;
+		builder.maxUses = this.maxUses;
+		builder.allowThreads = this.allowThreads;
+		builder.allowFork = this.allowFork;
+		builder.allowExec = this.allowExec;
+		return builder;
+	}
+
+	public String name() {
+		return this.name;
+	}
+
+	public int size() {
+		return this.size;
+	}
+
+	public Isolation isolation() {
+		return this.isolation;
+	}
+
+	public Duration acquireTimeout() {
+		return this.acquireTimeout;
+	}
+
+	public @Nullable Duration callTimeout() {
+		return this.callTimeout;
+	}
+
+	public Duration stuckGracePeriod() {
+		return this.stuckGracePeriod;
+	}
+
+	public Duration drainTimeout() {
+		return this.drainTimeout;
+	}
+
+	public List<String> preload() {
+		return this.preload;
+	}
+
+	public @Nullable String initScript() {
+		return this.initScript;
+	}
+
+	public long maxUses() {
+		return this.maxUses;
+	}
+
+	public boolean allowThreads() {
+		return this.allowThreads;
+	}
+
+	public boolean allowFork() {
+		return this.allowFork;
+	}
+
+	public boolean allowExec() {
+		return this.allowExec;
+	}
+
+	@Override
+	public String toString() {
+		return "PoolOptions[name=" + this.name + ", size=" + this.size + ", isolation=" + this.isolation
+				+ ", acquireTimeout=" + this.acquireTimeout + ", callTimeout=" + this.callTimeout + ", maxUses="
+				+ this.maxUses + ", preload=" + this.preload + "]";
+	}
+
+	/**
+	 * Builds {@link PoolOptions}. Not thread-safe.
+	 */
+	public static final class Builder {
+
+		private String name = "default";
+
+		private int size = Runtime.getRuntime().availableProcessors();
+
+		private Isolation isolation = Isolation.OWN_GIL;
+
+		private Duration acquireTimeout = Duration.ofSeconds(5);
+
+		private @Nullable Duration callTimeout;
+
+		private Duration stuckGracePeriod = Duration.ofSeconds(5);
+
+		private Duration drainTimeout = Duration.ofSeconds(10);
+
+		private List<String> preload = List.of();
+
+		private @Nullable String initScript;
+
+		private long maxUses;
+
+		private boolean allowThreads = true;
+
+		private boolean allowFork;
+
+		private boolean allowExec;
+
+		private Builder() {
+		}
+
+		/**
+		 * Name of the pool, used in messages, metrics and health. Default {@code default}.
+		 * @param name the name
+		 * @return this builder
+		 */
+		public Builder name(String name) {
+			this.name = Objects.requireNonNull(name, "name");
+			return this;
+		}
+
+		/**
+		 * Number of interpreters. Default: available processors. Ignored by nothing: the {@code MAIN} lane uses it
+		 * as the number of concurrent sessions.
+		 * @param size at least 1
+		 * @return this builder
+		 */
+		public Builder size(int size) {
+			this.size = size;
+			return this;
+		}
+
+		/**
+		 * How interpreters are isolated. Default {@link Isolation#OWN_GIL}.
+		 * @param isolation the isolation
+		 * @return this builder
+		 */
+		public Builder isolation(Isolation isolation) {
+			this.isolation = Objects.requireNonNull(isolation, "isolation");
+			return this;
+		}
+
+		/**
+		 * Longest wait in {@link PythonPool#acquire()}. Default 5 s.
+		 * @param acquireTimeout zero or positive
+		 * @return this builder
+		 */
+		public Builder acquireTimeout(Duration acquireTimeout) {
+			this.acquireTimeout = Objects.requireNonNull(acquireTimeout, "acquireTimeout");
+			return this;
+		}
+
+		/**
+		 * Longest run of one call before a {@code TimeoutError} is raised in it; {@code null} (the default) for no
+		 * limit.
+		 * @param callTimeout positive, or {@code null}
+		 * @return this builder
+		 */
+		public Builder callTimeout(@Nullable Duration callTimeout) {
+			this.callTimeout = callTimeout;
+			return this;
+		}
+
+		/**
+		 * How long past its call timeout a call may go on (stuck in C code, deaf to the {@code TimeoutError}) before
+		 * its interpreter is taken out of rotation and replaced. Default 5 s.
+		 * @param stuckGracePeriod positive
+		 * @return this builder
+		 */
+		public Builder stuckGracePeriod(Duration stuckGracePeriod) {
+			this.stuckGracePeriod = Objects.requireNonNull(stuckGracePeriod, "stuckGracePeriod");
+			return this;
+		}
+
+		/**
+		 * How long {@link PythonPool#close()} waits for calls in flight before interrupting them. Default 10 s.
+		 * @param drainTimeout zero or positive
+		 * @return this builder
+		 */
+		public Builder drainTimeout(Duration drainTimeout) {
+			this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
+			return this;
+		}
+
+		/**
+		 * Modules imported in every interpreter when it is created.
+		 * @param preload module names
+		 * @return this builder
+		 */
+		public Builder preload(List<String> preload) {
+			this.preload = List.copyOf(preload);
+			return this;
+		}
+
+		/**
+		 * Code run in every interpreter when it is created, after the preloads.
+		 * @param initScript Python source, or {@code null}
+		 * @return this builder
+		 */
+		public Builder initScript(@Nullable String initScript) {
+			this.initScript = initScript;
+			return this;
+		}
+
+		/**
+		 * Recycle an interpreter after this many acquisitions; 0 (the default) for never.
+		 * @param maxUses zero or positive
+		 * @return this builder
+		 */
+		public Builder maxUses(long maxUses) {
+			this.maxUses = maxUses;
+			return this;
+		}
+
+		/**
+		 * Whether Python code may start threads ({@code PyInterpreterConfig.allow_threads}). Default true.
+		 * @param allowThreads the flag
+		 * @return this builder
+		 */
+		public Builder allowThreads(boolean allowThreads) {
+			this.allowThreads = allowThreads;
+			return this;
+		}
+
+		/**
+		 * Whether Python code may fork ({@code PyInterpreterConfig.allow_fork}). Default false.
+		 * @param allowFork the flag
+		 * @return this builder
+		 */
+		public Builder allowFork(boolean allowFork) {
+			this.allowFork = allowFork;
+			return this;
+		}
+
+		/**
+		 * Whether Python code may exec ({@code PyInterpreterConfig.allow_exec}). Default false.
+		 * @param allowExec the flag
+		 * @return this builder
+		 */
+		public Builder allowExec(boolean allowExec) {
+			this.allowExec = allowExec;
+			return this;
+		}
+
+		/**
+		 * Validate and build.
+		 * @return the options
+		 * @throws IllegalArgumentException naming the first invalid setting
+		 */
+		public PoolOptions build() {
+			require(!this.name.isBlank(), "name", "must not be blank");
+			require(this.size >= 1, "size", "must be at least 1 but was " + this.size);
+			require(!this.acquireTimeout.isNegative(), "acquireTimeout",
+					"must not be negative but was " + this.acquireTimeout);
+			require(this.callTimeout == null || (!this.callTimeout.isNegative() && !this.callTimeout.isZero()),
+					"callTimeout", "must be positive (or null for none) but was " + this.callTimeout);
+			require(!this.stuckGracePeriod.isNegative() && !this.stuckGracePeriod.isZero(), "stuckGracePeriod",
+					"must be positive but was " + this.stuckGracePeriod);
+			require(!this.drainTimeout.isNegative(), "drainTimeout",
+					"must not be negative but was " + this.drainTimeout);
+			require(this.maxUses >= 0, "maxUses", "must not be negative but was " + this.maxUses);
+			for (String module : this.preload) {
+				require(module != null && module.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*"),
+						"preload", "'" + module + "' is not a module name");
+			}
+			return new PoolOptions(this);
+		}
+
+		private static void require(boolean condition, String setting, String problem) {
+			if (!condition) {
+				throw new IllegalArgumentException("Invalid pool option '" + setting + "': " + problem);
+			}
+		}
+
+	}
+
+}

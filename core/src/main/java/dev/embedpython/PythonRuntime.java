@@ -1,0 +1,248 @@
+package dev.embedpython;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import dev.embedpython.interpreter.Engine;
+import dev.embedpython.pool.InterpreterPool;
+import dev.embedpython.runtime.BundledRuntime;
+import dev.embedpython.runtime.HomeResolver;
+import dev.embedpython.runtime.PythonHome;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The process-wide CPython runtime: one libpython per JVM, initialized on the dedicated {@code python-main}
+ * thread and finalized there after every pool is closed.
+ * <p>
+ * {@link #start(RuntimeOptions)} is reference-counted: while a runtime is running, starting again returns the same
+ * instance, and only the {@link #close()} matching the last start finalizes CPython. Starting after that
+ * initializes a fresh runtime in the same JVM (with the same libpython).
+ * <p>
+ * Thread contract: every method is thread-safe.
+ */
+public final class PythonRuntime implements AutoCloseable {
+
+	private static final Logger logger = System.getLogger(PythonRuntime.class.getName());
+
+	private static final Object LOCK = new Object();
+
+	private static @Nullable PythonRuntime running;
+
+	private final RuntimeOptions options;
+
+	private final Engine engine;
+
+	private final InterpreterPool mainLane;
+
+	private final List<PythonPool> pools = new CopyOnWriteArrayList<>();
+
+	private final long startupNanos;
+
+	private final BundledRuntime.@Nullable Extraction extraction;
+
+	private int references = 1;
+
+	private volatile boolean closed;
+
+	private PythonRuntime(RuntimeOptions options, Engine engine, BundledRuntime.@Nullable Extraction extraction,
+			long startupNanos) {
+		this.options = options;
+		this.engine = engine;
+		this.extraction = extraction;
+		this.startupNanos = startupNanos;
+		this.mainLane = new InterpreterPool(engine, PoolOptions.builder()
+			.name("main")
+			.isolation(Isolation.MAIN)
+			.size(options.mainLaneSize())
+			.acquireTimeout(java.time.Duration.ofSeconds(30))
+			.build(), (pool) -> {
+			});
+	}
+
+	/**
+	 * Start the runtime, or take another reference to the running one.
+	 * @param options where Python comes from and extra {@code sys.path} entries
+	 * @return the running runtime; {@link #close()} it once when done
+	 * @throws PythonStartupException (a subclass) if Python cannot be found, extracted or initialized
+	 * @throws IllegalStateException if a runtime is running with a different home
+	 */
+	public static PythonRuntime start(RuntimeOptions options) {
+		Objects.requireNonNull(options, "options");
+		synchronized (LOCK) {
+			PythonRuntime current = running;
+			if (current != null && !current.closed) {
+				if (!Objects.equals(current.options.home(), options.home())) {
+					throw new IllegalStateException("The Python runtime is already running with home '"
+							+ ((current.options.home() != null) ? current.options.home() : "bundled")
+							+ "' and cannot also use '" + ((options.home() != null) ? options.home() : "bundled")
+							+ "': a JVM hosts one CPython; configure the same home everywhere");
+				}
+				current.engine.addPaths(options.paths());
+				current.references++;
+				return current;
+			}
+			long start = System.nanoTime();
+			BundledRuntime.Extraction extraction = null;
+			PythonHome home;
+			if (options.home() != null) {
+				home = HomeResolver.resolve(options.home());
+			}
+			else {
+				ClassLoader loader = Thread.currentThread().getContextClassLoader();
+				extraction = BundledRuntime.extract(options.cacheDir(),
+						(loader != null) ? loader : PythonRuntime.class.getClassLoader());
+				home = HomeResolver.resolveBundled(extraction.directory());
+			}
+			Engine engine = Engine.start(home, options.paths());
+			PythonRuntime runtime;
+			try {
+				runtime = new PythonRuntime(options, engine, extraction, System.nanoTime() - start);
+			}
+			catch (RuntimeException ex) {
+				engine.finish();
+				throw ex;
+			}
+			running = runtime;
+			logger.log(Level.INFO, () -> "Started CPython " + engine.version() + " ("
+					+ (home.bundled() ? "bundled" : "external") + ") from " + home.home() + " in "
+					+ TimeUnit.NANOSECONDS.toMillis(runtime.startupNanos) + " ms"
+					+ ((runtime.extraction != null) ? (runtime.extraction.extracted() ? ", extracted in " : ", cache verified in ")
+							+ TimeUnit.NANOSECONDS.toMillis(runtime.extraction.nanos()) + " ms" : ""));
+			return runtime;
+		}
+	}
+
+	/**
+	 * CPython's version.
+	 * @return e.g. {@code 3.14.3}
+	 */
+	public String version() {
+		return this.engine.version();
+	}
+
+	/**
+	 * The Python home in use (the extracted directory for the bundled runtime).
+	 * @return the home
+	 */
+	public Path home() {
+		return this.engine.home().configuredHome();
+	}
+
+	/**
+	 * Whether this is the bundled runtime.
+	 * @return {@code true} if no external home was configured
+	 */
+	public boolean isBundled() {
+		return this.engine.home().bundled();
+	}
+
+	/**
+	 * The options of the start that created this runtime.
+	 * @return the options
+	 */
+	public RuntimeOptions options() {
+		return this.options;
+	}
+
+	/**
+	 * Time from {@link #start} to a ready runtime (extraction and initialization).
+	 * @return the time in nanoseconds
+	 */
+	public long startupNanos() {
+		return this.startupNanos;
+	}
+
+	/**
+	 * The {@link Isolation#MAIN} lane: sessions on the main interpreter, for extension modules that refuse
+	 * sub-interpreters.
+	 * @return the main interpreter's pool
+	 */
+	public PythonPool mainInterpreter() {
+		checkRunning();
+		return this.mainLane;
+	}
+
+	/**
+	 * Create a pool; its interpreters are created and preloaded before this returns. The pool is closed by
+	 * {@link PythonPool#close()} or, at the latest, by the last {@link #close()}.
+	 * @param options the pool's options
+	 * @return the pool
+	 */
+	public PythonPool newPool(PoolOptions options) {
+		checkRunning();
+		InterpreterPool pool = new InterpreterPool(this.engine, options, this.pools::remove);
+		this.pools.add(pool);
+		return pool;
+	}
+
+	/**
+	 * The open pools created with {@link #newPool}, without the main lane.
+	 * @return the pools
+	 */
+	public List<PythonPool> pools() {
+		return List.copyOf(this.pools);
+	}
+
+	/**
+	 * Whether the runtime is running.
+	 * @return {@code false} once finalized
+	 */
+	public boolean isRunning() {
+		return !this.closed;
+	}
+
+	/**
+	 * Release one reference; the last one closes every pool and finalizes CPython on {@code python-main}. Extra
+	 * calls after that do nothing.
+	 */
+	@Override
+	public void close() {
+		synchronized (LOCK) {
+			if (this.closed || --this.references > 0) {
+				return;
+			}
+			this.closed = true;
+			if (running == this) {
+				running = null;
+			}
+			for (PythonPool pool : new ArrayList<>(this.pools)) {
+				pool.close();
+			}
+			this.mainLane.close();
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+			while (this.engine.liveSubinterpreters() > 0 && System.nanoTime() < deadline) {
+				// Interpreters whose calls outlived their pool's drain are ended when those calls return.
+				dev.embedpython.runtime.OwnerThread.get().call(() -> null);
+				Thread.onSpinWait();
+			}
+			if (this.engine.liveSubinterpreters() > 0) {
+				logger.log(Level.ERROR, "Not finalizing CPython: " + this.engine.liveSubinterpreters()
+						+ " sub-interpreter(s) still run calls that never returned");
+				return;
+			}
+			int status = this.engine.finish();
+			if (status != 0) {
+				logger.log(Level.WARNING, "Py_FinalizeEx reported an error (" + status + ")");
+			}
+		}
+	}
+
+	private void checkRunning() {
+		if (this.closed) {
+			throw new IllegalStateException("The Python runtime has been closed; start a new one");
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "PythonRuntime[" + this.engine.version() + ", " + (isBundled() ? "bundled" : "external") + ", home="
+				+ home() + (this.closed ? ", closed" : "") + "]";
+	}
+
+}

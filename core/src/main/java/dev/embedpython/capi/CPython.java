@@ -1,0 +1,233 @@
+package dev.embedpython.capi;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+
+/**
+ * Direct-mapped functions of libpython common to CPython 3.13 and 3.14. Bound once per JVM by {@link #bind}.
+ * Pointers are {@code long}; {@code char*} inputs are NUL-terminated UTF-8 {@code byte[]}.
+ * <p>
+ * Thread contract: unless noted by CPython, every function needs the calling OS thread to have an attached thread
+ * state of the interpreter that owns the objects involved.
+ */
+public final class CPython {
+
+	/** {@code Py_file_input}. */
+	public static final int PY_FILE_INPUT = 257;
+
+	/** {@code Py_eval_input}. */
+	public static final int PY_EVAL_INPUT = 258;
+
+	/** {@code Py_CONSTANT_NONE}. */
+	public static final int CONSTANT_NONE = 0;
+
+	/** {@code Py_CONSTANT_FALSE}. */
+	public static final int CONSTANT_FALSE = 1;
+
+	/** {@code Py_CONSTANT_TRUE}. */
+	public static final int CONSTANT_TRUE = 2;
+
+	/** {@code Py_TPFLAGS_LONG_SUBCLASS}. */
+	public static final long TPFLAGS_LONG_SUBCLASS = 1L << 24;
+
+	/** {@code Py_TPFLAGS_LIST_SUBCLASS}. */
+	public static final long TPFLAGS_LIST_SUBCLASS = 1L << 25;
+
+	/** {@code Py_TPFLAGS_TUPLE_SUBCLASS}. */
+	public static final long TPFLAGS_TUPLE_SUBCLASS = 1L << 26;
+
+	/** {@code Py_TPFLAGS_BYTES_SUBCLASS}. */
+	public static final long TPFLAGS_BYTES_SUBCLASS = 1L << 27;
+
+	/** {@code Py_TPFLAGS_UNICODE_SUBCLASS}. */
+	public static final long TPFLAGS_UNICODE_SUBCLASS = 1L << 28;
+
+	/** {@code Py_TPFLAGS_DICT_SUBCLASS}. */
+	public static final long TPFLAGS_DICT_SUBCLASS = 1L << 29;
+
+	/** {@code Py_TPFLAGS_BASE_EXC_SUBCLASS}. */
+	public static final long TPFLAGS_BASE_EXC_SUBCLASS = 1L << 30;
+
+	/** {@code Py_TPFLAGS_TYPE_SUBCLASS}. */
+	public static final long TPFLAGS_TYPE_SUBCLASS = 1L << 31;
+
+	private static volatile boolean bound;
+
+	private CPython() {
+	}
+
+	/**
+	 * Register the natives of this class against a loaded libpython. A JVM binds one libpython, once.
+	 * @param library the loaded library
+	 */
+	public static synchronized void bind(NativeLibrary library) {
+		if (!bound) {
+			Native.register(CPython.class, library);
+			bound = true;
+		}
+	}
+
+	/**
+	 * Read a {@code PyObject*} field ({@code ob_type}) of an object: offset 8 in the GIL build's header.
+	 * @param object the object
+	 * @return its type
+	 */
+	public static long typeOf(long object) {
+		return new Pointer(object).getLong(8);
+	}
+
+	/**
+	 * Copy a NUL-terminated or sized UTF-8 buffer.
+	 * @param address the buffer
+	 * @param length the byte count
+	 * @return the bytes
+	 */
+	public static byte[] read(long address, long length) {
+		return new Pointer(address).getByteArray(0, Math.toIntExact(length));
+	}
+
+	// Lifecycle and thread states (init.html)
+
+	public static native int Py_IsInitialized();
+
+	public static native int Py_FinalizeEx();
+
+	public static native long Py_GetVersion();
+
+	public static native long PyEval_SaveThread();
+
+	public static native void PyEval_RestoreThread(long tstate);
+
+	public static native long PyThreadState_New(long interp);
+
+	public static native void PyThreadState_Clear(long tstate);
+
+	public static native void PyThreadState_Delete(long tstate);
+
+	public static native long PyThreadState_GetUnchecked();
+
+	public static native long PyThreadState_GetInterpreter(long tstate);
+
+	public static native long PyInterpreterState_GetID(long interp);
+
+	public static native long PyInterpreterState_Main();
+
+	public static native int PyThreadState_SetAsyncExc(long threadId, long exception);
+
+	public static native long PyThread_get_thread_ident();
+
+	public static native void Py_EndInterpreter(long tstate);
+
+	public static native PyStatus.ByValue Py_NewInterpreterFromConfig(long[] tstateOut, Pointer config);
+
+	// Reference counting and constants
+
+	public static native void Py_IncRef(long object);
+
+	public static native void Py_DecRef(long object);
+
+	public static native long Py_GetConstantBorrowed(int constant);
+
+	// Numbers, strings, bytes
+
+	public static native long PyLong_FromLongLong(long value);
+
+	public static native long PyLong_AsLongLongAndOverflow(long object, int[] overflow);
+
+	public static native long PyLong_FromString(byte[] text, long end, int base);
+
+	public static native long PyBool_FromLong(long value);
+
+	public static native long PyFloat_FromDouble(double value);
+
+	public static native double PyFloat_AsDouble(long object);
+
+	public static native long PyUnicode_FromStringAndSize(byte[] utf8, long size);
+
+	public static native long PyUnicode_AsUTF8AndSize(long object, long[] size);
+
+	public static native long PyBytes_FromStringAndSize(byte[] bytes, long size);
+
+	public static native long PyBytes_AsString(long object);
+
+	public static native long PyBytes_Size(long object);
+
+	// Containers
+
+	public static native long PyList_New(long size);
+
+	public static native int PyList_SetItem(long list, long index, long item);
+
+	public static native long PyList_GetItem(long list, long index);
+
+	public static native long PyList_Size(long list);
+
+	public static native long PyTuple_GetItem(long tuple, long index);
+
+	public static native long PyTuple_Size(long tuple);
+
+	public static native long PyDict_New();
+
+	public static native int PyDict_SetItem(long dict, long key, long value);
+
+	public static native int PyDict_SetItemString(long dict, byte[] key, long value);
+
+	public static native int PyDict_GetItemStringRef(long dict, byte[] key, long[] result);
+
+	public static native int PyDict_Next(long dict, long[] position, long[] key, long[] value);
+
+	public static native long PyDict_Size(long dict);
+
+	public static native long PySet_New(long iterable);
+
+	public static native int PySet_Add(long set, long key);
+
+	public static native long PyObject_GetIter(long object);
+
+	public static native long PyIter_Next(long iterator);
+
+	// Objects and types
+
+	public static native long PyType_GetFlags(long type);
+
+	public static native int PyType_IsSubtype(long type, long base);
+
+	public static native long PyObject_Str(long object);
+
+	public static native long PyObject_GetAttrString(long object, byte[] name);
+
+	public static native long PyObject_Vectorcall(long callable, long[] args, long nargsf, long kwnames);
+
+	public static native int PyObject_IsInstance(long object, long type);
+
+	// Modules and code
+
+	public static native long PyImport_ImportModule(byte[] name);
+
+	public static native long PyImport_AddModuleRef(byte[] name);
+
+	public static native long PyModule_GetDict(long module);
+
+	public static native long Py_CompileStringExFlags(byte[] code, byte[] filename, int start, Pointer flags,
+			int optimize);
+
+	public static native long PyEval_EvalCode(long code, long globals, long locals);
+
+	// Errors
+
+	public static native long PyErr_GetRaisedException();
+
+	public static native void PyErr_SetRaisedException(long exception);
+
+	public static native long PyErr_Occurred();
+
+	public static native void PyErr_Clear();
+
+	public static native int PyErr_GivenExceptionMatches(long given, long exception);
+
+	public static native long PyException_GetCause(long exception);
+
+	public static native long PyException_GetContext(long exception);
+
+}

@@ -1,0 +1,287 @@
+package dev.embedpython.capi;
+
+import java.nio.charset.StandardCharsets;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+import dev.embedpython.PythonException;
+import dev.embedpython.PythonSyntaxException;
+import dev.embedpython.PythonTimeoutException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one choke point for C-API failures: every {@code NULL} or {@code -1} result goes through {@link #check} and
+ * becomes a {@link PythonException} carrying the Python type, message, traceback and cause chain. The raised
+ * exception is consumed, so the interpreter is clean afterwards.
+ * <p>
+ * Thread contract: stateless; call with an attached thread state of the interpreter that raised.
+ */
+public final class PythonErrors {
+
+	private static final byte[] TRACEBACK = cstring("traceback");
+
+	private static final byte[] FORMAT_EXCEPTION = cstring("format_exception");
+
+	private static final byte[] MODULE = cstring("__module__");
+
+	private static final byte[] QUALNAME = cstring("__qualname__");
+
+	private static final byte[] LINENO = cstring("lineno");
+
+	private static final byte[] OFFSET = cstring("offset");
+
+	private static final byte[] SUPPRESS_CONTEXT = cstring("__suppress_context__");
+
+	private static final String SUBINTERPRETER_REFUSAL = "does not support loading in subinterpreters";
+
+	private static final int MAX_CHAIN = 16;
+
+	private static volatile long syntaxErrorType;
+
+	private PythonErrors() {
+	}
+
+	/**
+	 * Remember the exception type that gets its own Java class. Called once per runtime start.
+	 * @param syntaxError {@code PyExc_SyntaxError}
+	 */
+	public static void setSyntaxErrorType(long syntaxError) {
+		syntaxErrorType = syntaxError;
+	}
+
+	/**
+	 * Check a {@code PyObject*} result.
+	 * @param result the result
+	 * @return the result if not {@code NULL}
+	 * @throws PythonException if it is {@code NULL}
+	 */
+	public static long check(long result) {
+		if (result == 0) {
+			throw fetch();
+		}
+		return result;
+	}
+
+	/**
+	 * Check an {@code int} status result.
+	 * @param result the result
+	 * @return the result if not {@code -1}
+	 * @throws PythonException if it is {@code -1}
+	 */
+	public static int check(int result) {
+		if (result == -1) {
+			throw fetch();
+		}
+		return result;
+	}
+
+	/**
+	 * Consume the raised exception and turn it into a Java exception.
+	 * @return the exception to throw
+	 */
+	public static PythonException fetch() {
+		long exception = CPython.PyErr_GetRaisedException();
+		if (exception == 0) {
+			return new PythonException("SystemError", "a C-API call failed without setting an exception", "", null);
+		}
+		try {
+			return translate(exception, new IdentityHashMap<>(), 0);
+		}
+		finally {
+			CPython.Py_DecRef(exception);
+		}
+	}
+
+	/**
+	 * Whether the raised-and-translated exception came from a {@code TimeoutError}: lets the pool turn its own
+	 * watchdog's interruption into a {@link PythonTimeoutException}.
+	 * @param exception the exception
+	 * @return a {@link PythonTimeoutException} with the same details, or {@code exception}
+	 */
+	public static PythonException asTimeout(PythonException exception) {
+		if (exception instanceof PythonTimeoutException || !"TimeoutError".equals(exception.pythonType())) {
+			return exception;
+		}
+		PythonTimeoutException timeout = new PythonTimeoutException(exception.pythonType(), exception.pythonMessage(),
+				exception.pythonTraceback(), exception.getCause());
+		timeout.setStackTrace(exception.getStackTrace());
+		return timeout;
+	}
+
+	private static PythonException translate(long exception, Map<Long, Boolean> seen, int depth) {
+		seen.put(exception, Boolean.TRUE);
+		long type = CPython.typeOf(exception);
+		String typeName = typeName(type);
+		String message = stringOf(exception);
+		String traceback = formatTraceback(exception, typeName, message);
+		PythonException cause = null;
+		if (depth < MAX_CHAIN) {
+			long next = CPython.PyException_GetCause(exception);
+			if (next == 0 && !isTrue(exception, SUPPRESS_CONTEXT)) {
+				next = CPython.PyException_GetContext(exception);
+			}
+			if (next != 0) {
+				try {
+					if (!seen.containsKey(next)) {
+						cause = translate(next, seen, depth + 1);
+					}
+				}
+				finally {
+					CPython.Py_DecRef(next);
+				}
+			}
+		}
+		if (syntaxErrorType != 0 && CPython.PyType_IsSubtype(type, syntaxErrorType) == 1) {
+			return new PythonSyntaxException(typeName, message, traceback, cause, intAttribute(exception, LINENO),
+					intAttribute(exception, OFFSET));
+		}
+		if (message.contains(SUBINTERPRETER_REFUSAL)) {
+			message = message + " (this module can only be used in a pool with SHARED_GIL or MAIN isolation)";
+		}
+		return new PythonException(typeName, message, traceback, cause);
+	}
+
+	private static String typeName(long type) {
+		String qualname = stringAttribute(type, QUALNAME);
+		String module = stringAttribute(type, MODULE);
+		if (qualname == null) {
+			return "<unknown>";
+		}
+		return (module == null || module.equals("builtins")) ? qualname : module + "." + qualname;
+	}
+
+	private static String formatTraceback(long exception, String typeName, String message) {
+		long module = CPython.PyImport_ImportModule(TRACEBACK);
+		if (module == 0) {
+			CPython.PyErr_Clear();
+			return typeName + ": " + message + "\n";
+		}
+		long lines = 0;
+		try {
+			long format = CPython.PyObject_GetAttrString(module, FORMAT_EXCEPTION);
+			if (format == 0) {
+				CPython.PyErr_Clear();
+				return typeName + ": " + message + "\n";
+			}
+			try {
+				lines = CPython.PyObject_Vectorcall(format, new long[] { exception }, 1, 0);
+			}
+			finally {
+				CPython.Py_DecRef(format);
+			}
+			if (lines == 0) {
+				CPython.PyErr_Clear();
+				return typeName + ": " + message + "\n";
+			}
+			StringBuilder text = new StringBuilder();
+			long size = CPython.PyList_Size(lines);
+			for (long i = 0; i < size; i++) {
+				String line = utf8(CPython.PyList_GetItem(lines, i));
+				if (line != null) {
+					text.append(line);
+				}
+			}
+			return text.toString();
+		}
+		finally {
+			if (lines != 0) {
+				CPython.Py_DecRef(lines);
+			}
+			CPython.Py_DecRef(module);
+		}
+	}
+
+	private static String stringOf(long object) {
+		long str = CPython.PyObject_Str(object);
+		if (str == 0) {
+			CPython.PyErr_Clear();
+			return "<unprintable>";
+		}
+		try {
+			String value = utf8(str);
+			return (value != null) ? value : "<unprintable>";
+		}
+		finally {
+			CPython.Py_DecRef(str);
+		}
+	}
+
+	private static @Nullable String stringAttribute(long object, byte[] name) {
+		long value = CPython.PyObject_GetAttrString(object, name);
+		if (value == 0) {
+			CPython.PyErr_Clear();
+			return null;
+		}
+		try {
+			return utf8(value);
+		}
+		finally {
+			CPython.Py_DecRef(value);
+		}
+	}
+
+	private static int intAttribute(long object, byte[] name) {
+		long value = CPython.PyObject_GetAttrString(object, name);
+		if (value == 0) {
+			CPython.PyErr_Clear();
+			return 0;
+		}
+		try {
+			if ((CPython.PyType_GetFlags(CPython.typeOf(value)) & CPython.TPFLAGS_LONG_SUBCLASS) == 0) {
+				return 0;
+			}
+			int[] overflow = new int[1];
+			long result = CPython.PyLong_AsLongLongAndOverflow(value, overflow);
+			if (result == -1 && CPython.PyErr_Occurred() != 0) {
+				CPython.PyErr_Clear();
+				return 0;
+			}
+			return (overflow[0] != 0) ? 0 : (int) result;
+		}
+		finally {
+			CPython.Py_DecRef(value);
+		}
+	}
+
+	private static boolean isTrue(long object, byte[] name) {
+		long value = CPython.PyObject_GetAttrString(object, name);
+		if (value == 0) {
+			CPython.PyErr_Clear();
+			return false;
+		}
+		boolean result = value == CPython.Py_GetConstantBorrowed(CPython.CONSTANT_TRUE);
+		CPython.Py_DecRef(value);
+		return result;
+	}
+
+	/**
+	 * Read a {@code str} as a Java string; {@code null} if it is not a str or cannot be encoded.
+	 * @param str the object
+	 * @return the text or {@code null}
+	 */
+	static @Nullable String utf8(long str) {
+		if (str == 0 || (CPython.PyType_GetFlags(CPython.typeOf(str)) & CPython.TPFLAGS_UNICODE_SUBCLASS) == 0) {
+			return null;
+		}
+		long[] size = new long[1];
+		long data = CPython.PyUnicode_AsUTF8AndSize(str, size);
+		if (data == 0) {
+			CPython.PyErr_Clear();
+			return null;
+		}
+		return new String(CPython.read(data, size[0]), StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Encode a Java string as a NUL-terminated UTF-8 C string.
+	 * @param text the text
+	 * @return the bytes
+	 */
+	public static byte[] cstring(String text) {
+		byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+		byte[] result = new byte[utf8.length + 1];
+		System.arraycopy(utf8, 0, result, 0, utf8.length);
+		return result;
+	}
+
+}

@@ -1,0 +1,420 @@
+package dev.embedpython.convert;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.embedpython.PythonConversionException;
+import dev.embedpython.capi.CPython;
+import dev.embedpython.capi.PythonErrors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Converts values between Java and Python, recursively, by value.
+ * <p>
+ * Thread contract: stateless apart from immutable addresses; call with an attached thread state of the interpreter
+ * that owns (or will own) the objects. Every {@code PyObject*} it creates is either returned as a new reference or
+ * released before it returns, also on failure.
+ */
+public final class ValueConverter {
+
+	private static final int MAX_DEPTH = 256;
+
+	private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
+
+	private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+
+	private final PyTypes types;
+
+	/**
+	 * Create a converter for one runtime.
+	 * @param types the runtime's static object addresses
+	 */
+	public ValueConverter(PyTypes types) {
+		this.types = types;
+	}
+
+	/**
+	 * {@code Py_None}, borrowed.
+	 * @return the address
+	 */
+	public long none() {
+		return this.types.none();
+	}
+
+	// Java -> Python
+
+	/**
+	 * Convert a Java value to a new Python reference.
+	 * @param value the value
+	 * @return a new reference
+	 * @throws PythonConversionException for unsupported classes
+	 */
+	public long toPython(@Nullable Object value) {
+		return toPython(value, 0);
+	}
+
+	private long toPython(@Nullable Object value, int depth) {
+		if (depth > MAX_DEPTH) {
+			throw new PythonConversionException(
+					"Java value nested deeper than " + MAX_DEPTH + " levels (a cyclic collection?)");
+		}
+		if (value == null) {
+			return newRef(this.types.none());
+		}
+		if (value instanceof String string) {
+			byte[] utf8 = string.getBytes(StandardCharsets.UTF_8);
+			return PythonErrors.check(CPython.PyUnicode_FromStringAndSize(utf8, utf8.length));
+		}
+		if (value instanceof Boolean bool) {
+			return newRef(bool ? this.types.trueObject() : this.types.falseObject());
+		}
+		if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+			return PythonErrors.check(CPython.PyLong_FromLongLong(((Number) value).longValue()));
+		}
+		if (value instanceof Double || value instanceof Float) {
+			return PythonErrors.check(CPython.PyFloat_FromDouble(((Number) value).doubleValue()));
+		}
+		if (value instanceof BigInteger big) {
+			if (big.bitLength() < 64) {
+				return PythonErrors.check(CPython.PyLong_FromLongLong(big.longValue()));
+			}
+			return PythonErrors.check(CPython.PyLong_FromString(PythonErrors.cstring(big.toString(16)), 0, 16));
+		}
+		if (value instanceof byte[] bytes) {
+			return PythonErrors.check(CPython.PyBytes_FromStringAndSize(bytes, bytes.length));
+		}
+		if (value instanceof List<?> list) {
+			long result = PythonErrors.check(CPython.PyList_New(list.size()));
+			try {
+				int i = 0;
+				for (Object item : list) {
+					// PyList_SetItem steals the item's reference, also on failure
+					PythonErrors.check(CPython.PyList_SetItem(result, i++, toPython(item, depth + 1)));
+				}
+				return result;
+			}
+			catch (RuntimeException ex) {
+				CPython.Py_DecRef(result);
+				throw ex;
+			}
+		}
+		if (value instanceof Map<?, ?> map) {
+			long result = PythonErrors.check(CPython.PyDict_New());
+			try {
+				for (Map.Entry<?, ?> entry : map.entrySet()) {
+					long key = toPython(entry.getKey(), depth + 1);
+					try {
+						long item = toPython(entry.getValue(), depth + 1);
+						try {
+							PythonErrors.check(CPython.PyDict_SetItem(result, key, item));
+						}
+						finally {
+							CPython.Py_DecRef(item);
+						}
+					}
+					finally {
+						CPython.Py_DecRef(key);
+					}
+				}
+				return result;
+			}
+			catch (RuntimeException ex) {
+				CPython.Py_DecRef(result);
+				throw ex;
+			}
+		}
+		if (value instanceof Set<?> set) {
+			long result = PythonErrors.check(CPython.PySet_New(0));
+			try {
+				for (Object item : set) {
+					long key = toPython(item, depth + 1);
+					try {
+						PythonErrors.check(CPython.PySet_Add(result, key));
+					}
+					finally {
+						CPython.Py_DecRef(key);
+					}
+				}
+				return result;
+			}
+			catch (RuntimeException ex) {
+				CPython.Py_DecRef(result);
+				throw ex;
+			}
+		}
+		throw new PythonConversionException("Cannot convert Java " + value.getClass().getName()
+				+ " to Python: supported are null, Boolean, Integer, Long, Short, Byte, BigInteger, Double, Float, "
+				+ "String, byte[], List, Map and Set");
+	}
+
+	private static long newRef(long object) {
+		CPython.Py_IncRef(object);
+		return object;
+	}
+
+	// Python -> Java
+
+	/**
+	 * Convert a Python object (borrowed) to a Java value.
+	 * @param object the object
+	 * @return the value
+	 * @throws PythonConversionException naming the Python type for unsupported objects
+	 */
+	public @Nullable Object toJava(long object) {
+		return toJava(object, 0);
+	}
+
+	private @Nullable Object toJava(long object, int depth) {
+		if (depth > MAX_DEPTH) {
+			throw new PythonConversionException(
+					"Python value nested deeper than " + MAX_DEPTH + " levels (a self-referencing container?)");
+		}
+		if (object == this.types.none()) {
+			return null;
+		}
+		if (object == this.types.trueObject()) {
+			return Boolean.TRUE;
+		}
+		if (object == this.types.falseObject()) {
+			return Boolean.FALSE;
+		}
+		long type = CPython.typeOf(object);
+		if (type == this.types.floatType()) {
+			return CPython.PyFloat_AsDouble(object);
+		}
+		long flags = CPython.PyType_GetFlags(type);
+		if ((flags & CPython.TPFLAGS_UNICODE_SUBCLASS) != 0) {
+			long[] size = new long[1];
+			long data = PythonErrors.check(CPython.PyUnicode_AsUTF8AndSize(object, size));
+			return new String(CPython.read(data, size[0]), StandardCharsets.UTF_8);
+		}
+		if ((flags & CPython.TPFLAGS_LONG_SUBCLASS) != 0) {
+			return toJavaInteger(object);
+		}
+		if ((flags & CPython.TPFLAGS_BYTES_SUBCLASS) != 0) {
+			long size = CPython.PyBytes_Size(object);
+			long data = PythonErrors.check(CPython.PyBytes_AsString(object));
+			return (size == 0) ? new byte[0] : CPython.read(data, size);
+		}
+		if ((flags & CPython.TPFLAGS_LIST_SUBCLASS) != 0) {
+			long size = CPython.PyList_Size(object);
+			List<@Nullable Object> list = new ArrayList<>((int) size);
+			for (long i = 0; i < size; i++) {
+				list.add(toJava(CPython.PyList_GetItem(object, i), depth + 1));
+			}
+			return list;
+		}
+		if ((flags & CPython.TPFLAGS_TUPLE_SUBCLASS) != 0) {
+			long size = CPython.PyTuple_Size(object);
+			List<@Nullable Object> list = new ArrayList<>((int) size);
+			for (long i = 0; i < size; i++) {
+				list.add(toJava(CPython.PyTuple_GetItem(object, i), depth + 1));
+			}
+			return Collections.unmodifiableList(list);
+		}
+		if ((flags & CPython.TPFLAGS_DICT_SUBCLASS) != 0) {
+			Map<@Nullable Object, @Nullable Object> map = new LinkedHashMap<>();
+			long[] position = new long[1];
+			long[] key = new long[1];
+			long[] value = new long[1];
+			while (CPython.PyDict_Next(object, position, key, value) != 0) {
+				map.put(toJava(key[0], depth + 1), toJava(value[0], depth + 1));
+			}
+			return map;
+		}
+		if (CPython.PyType_IsSubtype(type, this.types.setType()) == 1
+				|| CPython.PyType_IsSubtype(type, this.types.frozenSetType()) == 1) {
+			Set<@Nullable Object> set = new LinkedHashSet<>();
+			long iterator = PythonErrors.check(CPython.PyObject_GetIter(object));
+			try {
+				for (long item; (item = CPython.PyIter_Next(iterator)) != 0;) {
+					try {
+						set.add(toJava(item, depth + 1));
+					}
+					finally {
+						CPython.Py_DecRef(item);
+					}
+				}
+				if (CPython.PyErr_Occurred() != 0) {
+					throw PythonErrors.fetch();
+				}
+			}
+			finally {
+				CPython.Py_DecRef(iterator);
+			}
+			return set;
+		}
+		throw new PythonConversionException("Cannot convert Python " + pythonTypeName(type) + " to Java: supported are "
+				+ "None, bool, int, float, str, bytes, list, tuple, dict, set and frozenset");
+	}
+
+	private Object toJavaInteger(long object) {
+		int[] overflow = new int[1];
+		long value = CPython.PyLong_AsLongLongAndOverflow(object, overflow);
+		if (value == -1 && overflow[0] == 0 && CPython.PyErr_Occurred() != 0) {
+			throw PythonErrors.fetch();
+		}
+		if (overflow[0] == 0) {
+			return value;
+		}
+		long text = PythonErrors.check(CPython.PyObject_Str(object));
+		try {
+			long[] size = new long[1];
+			long data = PythonErrors.check(CPython.PyUnicode_AsUTF8AndSize(text, size));
+			return new BigInteger(new String(CPython.read(data, size[0]), StandardCharsets.US_ASCII));
+		}
+		finally {
+			CPython.Py_DecRef(text);
+		}
+	}
+
+	private static String pythonTypeName(long type) {
+		long name = CPython.PyObject_GetAttrString(type, PythonErrors.cstring("__qualname__"));
+		if (name == 0) {
+			CPython.PyErr_Clear();
+			return "object";
+		}
+		try {
+			long[] size = new long[1];
+			long data = CPython.PyUnicode_AsUTF8AndSize(name, size);
+			if (data == 0) {
+				CPython.PyErr_Clear();
+				return "object";
+			}
+			return "'" + new String(CPython.read(data, size[0]), StandardCharsets.UTF_8) + "'";
+		}
+		finally {
+			CPython.Py_DecRef(name);
+		}
+	}
+
+	// Java -> Java (the requested result type)
+
+	/**
+	 * Narrow a converted value to the type the caller asked for.
+	 * @param <T> the type
+	 * @param value a value produced by {@link #toJava(long)}
+	 * @param type the requested type
+	 * @return the value as {@code T}
+	 * @throws PythonConversionException if it does not fit
+	 */
+	@SuppressWarnings("unchecked")
+	public static <T> @Nullable T coerce(@Nullable Object value, Class<T> type) {
+		if (value == null) {
+			if (type.isPrimitive()) {
+				throw new PythonConversionException("Python None cannot be converted to " + type.getName());
+			}
+			return null;
+		}
+		Class<?> boxed = box(type);
+		if (boxed.isInstance(value)) {
+			return (T) value;
+		}
+		Object result = null;
+		if (value instanceof Long || value instanceof BigInteger) {
+			BigInteger big = (value instanceof Long l) ? BigInteger.valueOf(l) : (BigInteger) value;
+			if (boxed == Long.class && big.compareTo(LONG_MIN) >= 0 && big.compareTo(LONG_MAX) <= 0) {
+				result = big.longValue();
+			}
+			else if (boxed == Integer.class && big.bitLength() < 32) {
+				result = big.intValue();
+			}
+			else if (boxed == Short.class && big.bitLength() < 16) {
+				result = big.shortValue();
+			}
+			else if (boxed == Byte.class && big.bitLength() < 8) {
+				result = big.byteValue();
+			}
+			else if (boxed == BigInteger.class) {
+				result = big;
+			}
+			else if (boxed == Double.class) {
+				result = big.doubleValue();
+			}
+			else if (boxed == Float.class) {
+				result = big.floatValue();
+			}
+			if (result == null && (boxed == Long.class || boxed == Integer.class || boxed == Short.class
+					|| boxed == Byte.class)) {
+				throw new PythonConversionException(
+						"Python int " + big + " does not fit in " + type.getName());
+			}
+		}
+		else if (value instanceof Double d && boxed == Float.class) {
+			result = d.floatValue();
+		}
+		else if (value instanceof List<?> list && (boxed == Collection.class || boxed == Iterable.class)) {
+			result = list;
+		}
+		if (result == null) {
+			throw new PythonConversionException("Python " + pythonName(value) + " cannot be converted to "
+					+ type.getName());
+		}
+		return (T) result;
+	}
+
+	private static Class<?> box(Class<?> type) {
+		if (!type.isPrimitive()) {
+			return type;
+		}
+		if (type == long.class) {
+			return Long.class;
+		}
+		if (type == int.class) {
+			return Integer.class;
+		}
+		if (type == double.class) {
+			return Double.class;
+		}
+		if (type == boolean.class) {
+			return Boolean.class;
+		}
+		if (type == float.class) {
+			return Float.class;
+		}
+		if (type == short.class) {
+			return Short.class;
+		}
+		if (type == byte.class) {
+			return Byte.class;
+		}
+		return type;
+	}
+
+	private static String pythonName(Object value) {
+		if (value instanceof Boolean) {
+			return "bool";
+		}
+		if (value instanceof Long || value instanceof BigInteger) {
+			return "int";
+		}
+		if (value instanceof Double) {
+			return "float";
+		}
+		if (value instanceof String) {
+			return "str";
+		}
+		if (value instanceof byte[]) {
+			return "bytes";
+		}
+		if (value instanceof List) {
+			return "list";
+		}
+		if (value instanceof Map) {
+			return "dict";
+		}
+		if (value instanceof Set) {
+			return "set";
+		}
+		return value.getClass().getSimpleName();
+	}
+
+}

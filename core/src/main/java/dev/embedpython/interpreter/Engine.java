@@ -1,0 +1,477 @@
+package dev.embedpython.interpreter;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.sun.jna.Library;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+import dev.embedpython.Isolation;
+import dev.embedpython.PoolOptions;
+import dev.embedpython.PythonException;
+import dev.embedpython.PythonExtractionException;
+import dev.embedpython.PythonInitializationException;
+import dev.embedpython.capi.CPython;
+import dev.embedpython.capi.InitConfigApi;
+import dev.embedpython.capi.LegacyInitApi;
+import dev.embedpython.capi.PyStatus;
+import dev.embedpython.capi.PythonErrors;
+import dev.embedpython.convert.PyTypes;
+import dev.embedpython.convert.ValueConverter;
+import dev.embedpython.runtime.OwnerThread;
+import dev.embedpython.runtime.PythonHome;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One initialized CPython: loads libpython (RTLD_GLOBAL), initializes it on {@code python-main} from an isolated
+ * configuration without signal handlers, creates and ends sub-interpreters there, and finalizes it there with the
+ * original main thread state.
+ * <p>
+ * Thread contract: {@link #start}, {@link #createInterpreter}, {@link #endInterpreter} and {@link #finish} may be
+ * called from any thread; they run on {@code python-main}, one at a time. Accessors are thread-safe.
+ */
+public final class Engine {
+
+	private static final int RTLD_LAZY = 0x1;
+
+	private static final int RTLD_GLOBAL = 0x100;
+
+	private static final Object LOAD_LOCK = new Object();
+
+	private static @Nullable NativeLibrary library;
+
+	private static @Nullable Path libraryPath;
+
+	/** Wide strings handed to the 3.13 global setters must outlive initialization. */
+	private static final List<Memory> LEGACY_STRINGS = new ArrayList<>();
+
+	private final PythonHome home;
+
+	private final String version;
+
+	private final ValueConverter converter;
+
+	private final PyTypes types;
+
+	private final Interpreter main;
+
+	private final java.util.concurrent.atomic.AtomicInteger liveSubinterpreters = new java.util.concurrent.atomic.AtomicInteger();
+
+	private final List<Path> paths = new CopyOnWriteArrayList<>();
+
+	private volatile boolean finished;
+
+	private Engine(PythonHome home, String version, PyTypes types, Interpreter main, List<Path> paths) {
+		this.home = home;
+		this.version = version;
+		this.types = types;
+		this.converter = new ValueConverter(types);
+		this.main = main;
+		this.paths.addAll(paths);
+	}
+
+	/**
+	 * Load and initialize CPython.
+	 * @param home the installation
+	 * @param paths directories to prepend to {@code sys.path}
+	 * @return the running engine
+	 * @throws PythonInitializationException if CPython refuses to initialize
+	 */
+	public static Engine start(PythonHome home, List<Path> paths) {
+		NativeLibrary lib = load(home);
+		return OwnerThread.get().call(() -> initialize(lib, home, paths));
+	}
+
+	private static NativeLibrary load(PythonHome home) {
+		synchronized (LOAD_LOCK) {
+			if (library != null) {
+				if (!home.library().equals(libraryPath)) {
+					throw new PythonInitializationException("This JVM has already loaded CPython from '" + libraryPath
+							+ "'; one JVM can host only one libpython, so '" + home.library()
+							+ "' cannot be used. Restart the JVM to switch Python installations.", null);
+				}
+				return library;
+			}
+			Map<String, Object> options = new HashMap<>();
+			options.put(Library.OPTION_OPEN_FLAGS, RTLD_LAZY | RTLD_GLOBAL);
+			options.put(Library.OPTION_STRING_ENCODING, StandardCharsets.UTF_8.name());
+			try {
+				if (home.libffi() != null) {
+					// _ctypes' rpath does not look beside libpython: load the bundled libffi by absolute path first.
+					NativeLibrary.getInstance(home.libffi().toString(), options);
+				}
+				NativeLibrary lib = NativeLibrary.getInstance(home.library().toString(), options);
+				CPython.bind(lib);
+				if (home.versionNumber() >= 314) {
+					InitConfigApi.bind(lib);
+				}
+				else {
+					LegacyInitApi.bind(lib);
+				}
+				library = lib;
+				libraryPath = home.library();
+				return lib;
+			}
+			catch (UnsatisfiedLinkError ex) {
+				String message = String.valueOf(ex.getMessage());
+				if (message.contains("failed to map segment") || message.contains("Operation not permitted")) {
+					throw new PythonExtractionException("Cannot load '" + home.library() + "': " + message
+							+ "; its directory is probably on a filesystem mounted noexec. Configure a cache directory on "
+							+ "an exec-mountable filesystem.", ex);
+				}
+				throw new PythonInitializationException("Cannot load '" + home.library() + "': " + message, ex);
+			}
+		}
+	}
+
+	private static Engine initialize(NativeLibrary lib, PythonHome home, List<Path> paths) {
+		if (CPython.Py_IsInitialized() != 0) {
+			throw new PythonInitializationException("CPython is already initialized in this process by someone else",
+					null);
+		}
+		String programName = "python" + home.minorVersion();
+		if (home.versionNumber() >= 314) {
+			initializeWithInitConfig(home, programName);
+		}
+		else {
+			initializeLegacy(home, programName);
+		}
+		// python-main now holds the GIL with the original main thread state.
+		long mainThreadState = CPython.PyThreadState_GetUnchecked();
+		ThreadState mainState = new ThreadState(Thread.currentThread(), mainThreadState,
+				CPython.PyThread_get_thread_ident());
+		PyTypes types = PyTypes.lookup(lib);
+		PythonErrors.setSyntaxErrorType(types.syntaxError());
+		Interpreter main = new Interpreter(CPython.PyInterpreterState_Main(), Isolation.MAIN, mainState);
+		String version;
+		try {
+			main.initNamespace();
+			version = new Pointer(CPython.Py_GetVersion()).getString(0, "UTF-8").split(" ", 2)[0];
+			Engine engine = new Engine(home, version, types, main, paths);
+			engine.bootstrap(main, true);
+			CPython.PyEval_SaveThread();
+			return engine;
+		}
+		catch (PythonException ex) {
+			CPython.PyEval_SaveThread();
+			main.end();
+			throw new PythonInitializationException("CPython started but its bootstrap failed: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static void initializeWithInitConfig(PythonHome home, String programName) {
+		long config = InitConfigApi.PyInitConfig_Create();
+		if (config == 0) {
+			throw new PythonInitializationException("PyInitConfig_Create failed (out of memory)", null);
+		}
+		try {
+			setStr(config, "home", home.home().toString());
+			setStr(config, "program_name", programName);
+			setInt(config, "isolated", 1);
+			setInt(config, "use_environment", 0);
+			setInt(config, "user_site_directory", 0);
+			setInt(config, "install_signal_handlers", 0);
+			setInt(config, "parse_argv", 0);
+			setInt(config, "utf8_mode", 1);
+			if (InitConfigApi.Py_InitializeFromInitConfig(config) < 0) {
+				throw new PythonInitializationException(
+						"CPython " + home.minorVersion() + " failed to initialize from '" + home.home() + "': "
+								+ initConfigError(config), null);
+			}
+		}
+		finally {
+			InitConfigApi.PyInitConfig_Free(config);
+		}
+	}
+
+	private static void setStr(long config, String name, String value) {
+		if (InitConfigApi.PyInitConfig_SetStr(config, PythonErrors.cstring(name), PythonErrors.cstring(value)) < 0) {
+			throw new PythonInitializationException("Invalid init config '" + name + "': " + initConfigError(config),
+					null);
+		}
+	}
+
+	private static void setInt(long config, String name, long value) {
+		if (InitConfigApi.PyInitConfig_SetInt(config, PythonErrors.cstring(name), value) < 0) {
+			throw new PythonInitializationException("Invalid init config '" + name + "': " + initConfigError(config),
+					null);
+		}
+	}
+
+	private static String initConfigError(long config) {
+		long[] message = new long[1];
+		if (InitConfigApi.PyInitConfig_GetError(config, message) == 1 && message[0] != 0) {
+			return new Pointer(message[0]).getString(0, "UTF-8");
+		}
+		return "unknown error";
+	}
+
+	private static void initializeLegacy(PythonHome home, String programName) {
+		Memory name = wide(programName);
+		Memory homeText = wide(home.home().toString());
+		LegacyInitApi.Py_SetProgramName(name);
+		LegacyInitApi.Py_SetPythonHome(homeText);
+		Memory config = new Memory(LegacyInitApi.CONFIG_BUFFER_SIZE);
+		config.clear();
+		// The isolated config already gives install_signal_handlers=0, isolated=1, no user site, PYTHON* ignored.
+		LegacyInitApi.PyConfig_InitIsolatedConfig(config);
+		try {
+			PyStatus status = LegacyInitApi.Py_InitializeFromConfig(config);
+			if (status.isException()) {
+				throw new PythonInitializationException("CPython " + home.minorVersion() + " failed to initialize from '"
+						+ home.home() + "': " + status.describe(), null);
+			}
+		}
+		finally {
+			LegacyInitApi.PyConfig_Clear(config);
+		}
+	}
+
+	private static Memory wide(String text) {
+		// wchar_t is UTF-32 in native byte order on Linux.
+		byte[] utf32 = text.getBytes(java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN
+				? java.nio.charset.Charset.forName("UTF-32LE") : java.nio.charset.Charset.forName("UTF-32BE"));
+		Memory memory = new Memory(utf32.length + 4L);
+		memory.clear();
+		memory.write(0, utf32, 0, utf32.length);
+		synchronized (LEGACY_STRINGS) {
+			LEGACY_STRINGS.add(memory);
+		}
+		return memory;
+	}
+
+	/**
+	 * Prepare an interpreter's namespace: {@code sys.path}, site directories and, for the main interpreter, the
+	 * SIGINT disposition. Called attached.
+	 */
+	private void bootstrap(Interpreter interpreter, boolean isMain) {
+		StringBuilder code = new StringBuilder("def _embedpython_bootstrap():\n    import sys\n");
+		code.append("    for p in reversed([");
+		for (Path path : this.paths) {
+			code.append(literal(path.toAbsolutePath().toString())).append(", ");
+		}
+		code.append("]):\n        if p not in sys.path:\n            sys.path.insert(0, p)\n");
+		if (!this.home.sitePackages().isEmpty()) {
+			code.append("    import site\n");
+			for (Path sitePackages : this.home.sitePackages()) {
+				code.append("    site.addsitedir(").append(literal(sitePackages.toString())).append(")\n");
+			}
+		}
+		if (isMain) {
+			// Under -Xrs the signal module installs Python's SIGINT handler; give SIGINT back to the JVM's default.
+			code.append("    import signal\n")
+				.append("    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:\n")
+				.append("        signal.signal(signal.SIGINT, signal.SIG_DFL)\n");
+		}
+		code.append("_embedpython_bootstrap()\ndel _embedpython_bootstrap\n");
+		interpreter.exec(code.toString());
+	}
+
+	/**
+	 * A Python string literal for any Java string.
+	 * @param text the text
+	 * @return a single-quoted literal with escapes
+	 */
+	public static String literal(String text) {
+		StringBuilder literal = new StringBuilder("'");
+		text.codePoints().forEach((cp) -> {
+			if (cp == '\\' || cp == '\'') {
+				literal.append('\\').appendCodePoint(cp);
+			}
+			else if (cp < 0x20 || cp == 0x7f) {
+				literal.append(String.format("\\x%02x", cp));
+			}
+			else {
+				literal.appendCodePoint(cp);
+			}
+		});
+		return literal.append('\'').toString();
+	}
+
+	/**
+	 * Add directories to {@code sys.path} of the main interpreter now and of interpreters created later.
+	 * @param extra the directories
+	 */
+	public void addPaths(List<Path> extra) {
+		List<Path> added = new ArrayList<>();
+		for (Path path : extra) {
+			if (!this.paths.contains(path)) {
+				this.paths.add(path);
+				added.add(path);
+			}
+		}
+		if (!added.isEmpty()) {
+			OwnerThread.get().call(() -> {
+				this.main.attach();
+				try {
+					bootstrap(this.main, false);
+				}
+				finally {
+					this.main.detach();
+				}
+				return null;
+			});
+		}
+	}
+
+	/**
+	 * Create a sub-interpreter on {@code python-main}, bootstrap it, import the preloads and run the init script.
+	 * @param options the pool's options
+	 * @return the new interpreter, detached
+	 * @throws PythonException if the preload or init script fails (the interpreter is ended again)
+	 */
+	public Interpreter createInterpreter(PoolOptions options) {
+		checkRunning();
+		return OwnerThread.get().call(() -> newInterpreter(options));
+	}
+
+	private Interpreter newInterpreter(PoolOptions options) {
+		boolean own = options.isolation() == Isolation.OWN_GIL;
+		// PyInterpreterConfig: use_main_obmalloc, allow_fork, allow_exec, allow_threads, allow_daemon_threads,
+		// check_multi_interp_extensions, gil (1 = shared, 2 = own); identical in 3.12-3.14.
+		Memory config = new Memory(32);
+		config.clear();
+		config.setInt(0, own ? 0 : 1);
+		config.setInt(4, options.allowFork() ? 1 : 0);
+		config.setInt(8, options.allowExec() ? 1 : 0);
+		config.setInt(12, options.allowThreads() ? 1 : 0);
+		config.setInt(16, 0);
+		config.setInt(20, own ? 1 : 0);
+		config.setInt(24, own ? 2 : 1);
+		// Py_NewInterpreterFromConfig needs an attached thread state; it detaches it and returns with the new
+		// interpreter's thread state attached and its GIL held.
+		this.main.attach();
+		long[] threadState = new long[1];
+		PyStatus status = CPython.Py_NewInterpreterFromConfig(threadState, config);
+		if (status.isException()) {
+			this.main.detach();
+			throw new PythonInitializationException("Cannot create a sub-interpreter: " + status.describe(), null);
+		}
+		long state = CPython.PyThreadState_GetInterpreter(threadState[0]);
+		Interpreter interpreter = new Interpreter(state, options.isolation(),
+				new ThreadState(Thread.currentThread(), threadState[0], CPython.PyThread_get_thread_ident()));
+		try {
+			interpreter.initNamespace();
+			bootstrap(interpreter, false);
+			for (String module : options.preload()) {
+				interpreter.exec("import " + module);
+			}
+			if (options.initScript() != null && !options.initScript().isBlank()) {
+				interpreter.exec(options.initScript());
+			}
+		}
+		catch (RuntimeException ex) {
+			CPython.PyEval_SaveThread();
+			interpreter.end();
+			throw ex;
+		}
+		CPython.PyEval_SaveThread();
+		this.liveSubinterpreters.incrementAndGet();
+		return interpreter;
+	}
+
+	/**
+	 * End a sub-interpreter on {@code python-main}. The caller guarantees no other thread uses it.
+	 * @param interpreter the interpreter
+	 */
+	public void endInterpreter(Interpreter interpreter) {
+		if (interpreter == this.main) {
+			throw new IllegalArgumentException("The main interpreter ends only with the runtime");
+		}
+		OwnerThread.get().call(() -> {
+			if (!interpreter.isEnded()) {
+				interpreter.end();
+				this.liveSubinterpreters.decrementAndGet();
+			}
+			return null;
+		});
+	}
+
+	/**
+	 * Sub-interpreters created and not yet ended.
+	 * @return the count
+	 */
+	public int liveSubinterpreters() {
+		return this.liveSubinterpreters.get();
+	}
+
+	/**
+	 * Addresses of the static objects and exception types.
+	 * @return the types
+	 */
+	public PyTypes types() {
+		return this.types;
+	}
+
+	/**
+	 * Finalize CPython on {@code python-main} with the original main thread state. Every sub-interpreter must have
+	 * ended. Idempotent.
+	 * @return {@code Py_FinalizeEx}'s result (0 on success)
+	 */
+	public int finish() {
+		if (this.finished) {
+			return 0;
+		}
+		this.finished = true;
+		return OwnerThread.get().call(this.main::end);
+	}
+
+	private void checkRunning() {
+		if (this.finished) {
+			throw new IllegalStateException("The Python runtime has been finalized");
+		}
+	}
+
+	/**
+	 * The main interpreter.
+	 * @return the interpreter
+	 */
+	public Interpreter main() {
+		return this.main;
+	}
+
+	/**
+	 * The value converter.
+	 * @return the converter
+	 */
+	public ValueConverter converter() {
+		return this.converter;
+	}
+
+	/**
+	 * The installation in use.
+	 * @return the home
+	 */
+	public PythonHome home() {
+		return this.home;
+	}
+
+	/**
+	 * CPython's version, e.g. {@code 3.14.3}.
+	 * @return the version
+	 */
+	public String version() {
+		return this.version;
+	}
+
+	/**
+	 * Whether {@link #finish()} was called.
+	 * @return {@code true} once finalized
+	 */
+	public boolean isFinished() {
+		return this.finished;
+	}
+
+	static {
+		// Fail early and clearly if JNA itself cannot load.
+		Native.getDefaultStringEncoding();
+	}
+
+}

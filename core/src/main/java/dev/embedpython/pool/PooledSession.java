@@ -1,0 +1,248 @@
+package dev.embedpython.pool;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Objects;
+
+import dev.embedpython.CallObserver;
+import dev.embedpython.CallOutcome;
+import dev.embedpython.PythonException;
+import dev.embedpython.PythonSession;
+import dev.embedpython.PythonTimeoutException;
+import dev.embedpython.capi.CPython;
+import dev.embedpython.capi.PythonErrors;
+import dev.embedpython.convert.ValueConverter;
+import dev.embedpython.interpreter.Interpreter;
+import dev.embedpython.interpreter.ThreadState;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A session on one borrowed pool entry. Each operation attaches the calling platform thread's cached thread state,
+ * runs, and detaches; a session of a virtual thread hands each operation to the entry's platform worker.
+ * <p>
+ * Thread contract: confined to the acquiring thread (checked on every call); {@link #close()} is idempotent.
+ */
+final class PooledSession implements PythonSession {
+
+	private static final @Nullable MethodHandle IS_VIRTUAL = isVirtualHandle();
+
+	private final InterpreterPool pool;
+
+	private final PoolEntry entry;
+
+	private final Thread owner;
+
+	private final boolean virtual;
+
+	private final ValueConverter converter;
+
+	private boolean closed;
+
+	PooledSession(InterpreterPool pool, PoolEntry entry, ValueConverter converter) {
+		this.pool = pool;
+		this.entry = entry;
+		this.owner = Thread.currentThread();
+		this.virtual = isVirtual(this.owner);
+		this.converter = converter;
+	}
+
+	@Override
+	public void exec(String code) {
+		Objects.requireNonNull(code, "code");
+		run("<exec>", (interpreter) -> {
+			interpreter.exec(code);
+			return null;
+		});
+	}
+
+	@Override
+	public @Nullable Object eval(String expression) {
+		return eval(expression, Object.class);
+	}
+
+	@Override
+	public <T> @Nullable T eval(String expression, Class<T> type) {
+		Objects.requireNonNull(expression, "expression");
+		return run("<eval>", (interpreter) -> toJava(interpreter.eval(expression), type));
+	}
+
+	@Override
+	public @Nullable Object call(String module, String function, @Nullable Object... args) {
+		return call(Object.class, module, function, args);
+	}
+
+	@Override
+	public <T> @Nullable T call(Class<T> type, String module, String function, @Nullable Object... args) {
+		Objects.requireNonNull(module, "module");
+		Objects.requireNonNull(function, "function");
+		Object[] arguments = (args != null) ? args : new Object[] { null };
+		return run(module + "." + function, (interpreter) -> {
+			long callable = interpreter.callable(module, function);
+			long[] argv = new long[arguments.length];
+			try {
+				for (int i = 0; i < arguments.length; i++) {
+					argv[i] = this.converter.toPython(arguments[i]);
+				}
+				return toJava(interpreter.call(callable, argv), type);
+			}
+			finally {
+				for (long arg : argv) {
+					if (arg != 0) {
+						CPython.Py_DecRef(arg);
+					}
+				}
+			}
+		});
+	}
+
+	@Override
+	public void set(String name, @Nullable Object value) {
+		Objects.requireNonNull(name, "name");
+		run("<set>", (interpreter) -> {
+			long object = this.converter.toPython(value);
+			try {
+				interpreter.set(name, object);
+			}
+			finally {
+				CPython.Py_DecRef(object);
+			}
+			return null;
+		});
+	}
+
+	@Override
+	public @Nullable Object get(String name) {
+		return get(name, Object.class);
+	}
+
+	@Override
+	public <T> @Nullable T get(String name, Class<T> type) {
+		Objects.requireNonNull(name, "name");
+		return run("<get>", (interpreter) -> toJava(interpreter.get(name), type));
+	}
+
+	private <T> @Nullable T toJava(long object, Class<T> type) {
+		try {
+			return ValueConverter.coerce(this.converter.toJava(object), type);
+		}
+		finally {
+			CPython.Py_DecRef(object);
+		}
+	}
+
+	private <T> @Nullable T run(String function, Operation<T> operation) {
+		check();
+		CallObserver observer = this.pool.callObserver();
+		CallObserver.Call call = (observer != null) ? observer.start(this.pool.name(), function) : null;
+		try {
+			T result = this.virtual ? this.entry.runOnWorker(() -> runAttached(operation))
+					: runAttached(operation);
+			if (call != null) {
+				call.end(CallOutcome.SUCCESS, null);
+			}
+			return result;
+		}
+		catch (RuntimeException | Error ex) {
+			if (call != null) {
+				call.end((ex instanceof PythonTimeoutException) ? CallOutcome.TIMEOUT : CallOutcome.ERROR, ex);
+			}
+			throw ex;
+		}
+	}
+
+	private <T> @Nullable T runAttached(Operation<T> operation) {
+		Interpreter interpreter = this.entry.interpreter;
+		ThreadState threadState = interpreter.attach();
+		try {
+			interpreter.purgeIfDue(threadState);
+			if (!this.pool.hasCallTimeout()) {
+				return operation.run(interpreter);
+			}
+			int seq = this.entry.callSeq;
+			this.entry.running = threadState;
+			this.entry.callStartNanos = System.nanoTime();
+			try {
+				return operation.run(interpreter);
+			}
+			catch (PythonException ex) {
+				throw (this.entry.firedSeq == seq) ? PythonErrors.asTimeout(ex) : ex;
+			}
+			finally {
+				this.entry.callStartNanos = 0;
+				this.entry.running = null;
+				this.entry.callSeq = seq + 1;
+				if (this.entry.firedSeq == seq) {
+					// A TimeoutError set after the last bytecode ran would fire in this thread's next call: drop it.
+					CPython.PyThreadState_SetAsyncExc(threadState.ident(), 0);
+				}
+			}
+		}
+		finally {
+			interpreter.detach();
+		}
+	}
+
+	private void check() {
+		if (Thread.currentThread() != this.owner) {
+			throw new IllegalStateException("This PythonSession of pool '" + this.pool.name()
+					+ "' belongs to thread '" + this.owner.getName() + "' and cannot be used from thread '"
+					+ Thread.currentThread().getName() + "'; acquire a session per thread or use PythonTemplate");
+		}
+		if (this.closed) {
+			throw new IllegalStateException("This PythonSession of pool '" + this.pool.name() + "' is closed");
+		}
+	}
+
+	@Override
+	public void close() {
+		if (this.closed) {
+			return;
+		}
+		if (Thread.currentThread() != this.owner) {
+			check();
+		}
+		this.closed = true;
+		this.pool.release(this.entry);
+	}
+
+	PoolEntry entry() {
+		return this.entry;
+	}
+
+	@Override
+	public String toString() {
+		return "PythonSession[pool=" + this.pool.name() + ", interpreter=" + this.entry.interpreter.id() + ", owner="
+				+ this.owner.getName() + (this.closed ? ", closed" : "") + "]";
+	}
+
+	static boolean isVirtual(Thread thread) {
+		if (IS_VIRTUAL == null) {
+			return false;
+		}
+		try {
+			return (boolean) IS_VIRTUAL.invokeExact(thread);
+		}
+		catch (Throwable ex) {
+			return false;
+		}
+	}
+
+	private static @Nullable MethodHandle isVirtualHandle() {
+		try {
+			// Thread.isVirtual() exists from JDK 21; the main code targets 17.
+			return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
+		}
+		catch (ReflectiveOperationException ex) {
+			return null;
+		}
+	}
+
+	@FunctionalInterface
+	private interface Operation<T> {
+
+		@Nullable T run(Interpreter interpreter);
+
+	}
+
+}
