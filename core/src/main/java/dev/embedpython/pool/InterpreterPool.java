@@ -255,6 +255,11 @@ public final class InterpreterPool implements PythonPool {
 				entry.state.set(PoolEntry.RETIRING);
 				this.entries.remove(entry);
 				endLater(entry);
+				this.recycled.increment();
+				PoolListener current = this.listener;
+				if (current != null) {
+					current.recycled("stuck");
+				}
 			}
 		}
 		else if (this.closed.get()) {

@@ -156,14 +156,20 @@ final class PooledSession implements PythonSession {
 		ThreadState threadState = interpreter.attach();
 		try {
 			interpreter.purgeIfDue(threadState);
-			if (!this.pool.hasCallTimeout()) {
-				return operation.run(interpreter);
-			}
+			// The call in flight is always tracked (pool close interrupts it); its start time only with a timeout.
 			int seq = this.entry.callSeq;
 			this.entry.running = threadState;
-			this.entry.callStartNanos = System.nanoTime();
+			this.entry.callStartNanos = this.pool.hasCallTimeout() ? System.nanoTime() : 1;
 			try {
-				return operation.run(interpreter);
+				T result = operation.run(interpreter);
+				if (this.entry.firedSeq == seq) {
+					// The call overran its timeout in code TimeoutError could not reach (C) and then finished: report
+					// the timeout rather than a late result, as for every other overrun.
+					throw new PythonTimeoutException("TimeoutError", "the call exceeded the call timeout of "
+							+ this.pool.options().callTimeout() + " in code that cannot be interrupted; its result was "
+							+ "discarded", "", null);
+				}
+				return result;
 			}
 			catch (PythonException ex) {
 				throw (this.entry.firedSeq == seq) ? PythonErrors.asTimeout(ex) : ex;
