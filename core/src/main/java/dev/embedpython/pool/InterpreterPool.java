@@ -282,7 +282,9 @@ public final class InterpreterPool implements PythonPool {
 			entry.state.set(PoolEntry.IDLE);
 			this.idle.offerFirst(entry);
 		}
-		signalReleased();
+		if (this.closed.get()) {
+			signalReleased();
+		}
 	}
 
 	private void signalReleased() {
@@ -323,7 +325,6 @@ public final class InterpreterPool implements PythonPool {
 				return;
 			}
 			addEntry(interpreter);
-			signalReleased();
 		}
 		catch (RuntimeException ex) {
 			logger.log(Level.ERROR, "Pool '" + this.name + "' could not create a replacement interpreter", ex);

@@ -50,7 +50,7 @@ final class PooledSession implements PythonSession {
 	@Override
 	public void exec(String code) {
 		Objects.requireNonNull(code, "code");
-		run("<exec>", (interpreter) -> {
+		run("<exec>", null, (interpreter) -> {
 			interpreter.exec(code);
 			return null;
 		});
@@ -64,7 +64,7 @@ final class PooledSession implements PythonSession {
 	@Override
 	public <T> @Nullable T eval(String expression, Class<T> type) {
 		Objects.requireNonNull(expression, "expression");
-		return run("<eval>", (interpreter) -> toJava(interpreter.eval(expression), type));
+		return run("<eval>", null, (interpreter) -> toJava(interpreter.eval(expression), type));
 	}
 
 	@Override
@@ -77,7 +77,7 @@ final class PooledSession implements PythonSession {
 		Objects.requireNonNull(module, "module");
 		Objects.requireNonNull(function, "function");
 		Object[] arguments = (args != null) ? args : new Object[] { null };
-		return run(module + "." + function, (interpreter) -> {
+		return run(module, function, (interpreter) -> {
 			long callable = interpreter.callable(module, function);
 			long[] argv = new long[arguments.length];
 			try {
@@ -99,7 +99,7 @@ final class PooledSession implements PythonSession {
 	@Override
 	public void set(String name, @Nullable Object value) {
 		Objects.requireNonNull(name, "name");
-		run("<set>", (interpreter) -> {
+		run("<set>", null, (interpreter) -> {
 			long object = this.converter.toPython(value);
 			try {
 				interpreter.set(name, object);
@@ -119,7 +119,7 @@ final class PooledSession implements PythonSession {
 	@Override
 	public <T> @Nullable T get(String name, Class<T> type) {
 		Objects.requireNonNull(name, "name");
-		return run("<get>", (interpreter) -> toJava(interpreter.get(name), type));
+		return run("<get>", null, (interpreter) -> toJava(interpreter.get(name), type));
 	}
 
 	private <T> @Nullable T toJava(long object, Class<T> type) {
@@ -131,10 +131,14 @@ final class PooledSession implements PythonSession {
 		}
 	}
 
-	private <T> @Nullable T run(String function, Operation<T> operation) {
+	/**
+	 * Run one operation; {@code module} is {@code null} for code, where {@code name} says which kind.
+	 */
+	private <T> @Nullable T run(String name, @Nullable String module, Operation<T> operation) {
 		check();
 		CallObserver observer = this.pool.callObserver();
-		CallObserver.Call call = (observer != null) ? observer.start(this.pool.name(), function) : null;
+		CallObserver.Call call = (observer != null)
+				? observer.start(this.pool.name(), (module != null) ? module + "." + name : name) : null;
 		try {
 			T result = this.virtual ? this.entry.runOnWorker(() -> runAttached(operation))
 					: runAttached(operation);
