@@ -215,13 +215,8 @@ public final class PythonRuntime implements AutoCloseable {
 				pool.close();
 			}
 			this.mainLane.close();
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-			while (this.engine.liveSubinterpreters() > 0 && System.nanoTime() < deadline) {
-				// Interpreters whose calls outlived their pool's drain are ended when those calls return.
-				dev.embedpython.runtime.OwnerThread.get().call(() -> null);
-				Thread.onSpinWait();
-			}
-			if (this.engine.liveSubinterpreters() > 0) {
+			// Interpreters whose calls outlived their pool's drain timeout end when those calls return.
+			if (!this.engine.awaitSubinterpretersEnded(TimeUnit.SECONDS.toNanos(30))) {
 				logger.log(Level.ERROR, "Not finalizing CPython: " + this.engine.liveSubinterpreters()
 						+ " sub-interpreter(s) still run calls that never returned");
 				return;

@@ -269,6 +269,7 @@ class PoolTest {
 					() -> session.exec("while True:\n    pass\n"));
 			long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 			assertThat(ex.pythonType()).isEqualTo("TimeoutError");
+			assertThat(ex).hasMessageContaining("pool 'timeout'").hasMessageContaining("call timeout of 300 ms");
 			assertThat(elapsedMs).isGreaterThanOrEqualTo(290).isLessThan(1000);
 			assertThat(session.eval("21 * 2", Long.class)).isEqualTo(42L);
 			assertThat(pool.stats().timeouts()).isEqualTo(1);

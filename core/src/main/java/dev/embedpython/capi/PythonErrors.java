@@ -93,18 +93,19 @@ public final class PythonErrors {
 	}
 
 	/**
-	 * Whether the raised-and-translated exception came from a {@code TimeoutError}: lets the pool turn its own
-	 * watchdog's interruption into a {@link PythonTimeoutException}.
-	 * @param exception the exception
-	 * @return a {@link PythonTimeoutException} with the same details, or {@code exception}
+	 * The exception for a call the pool's watchdog interrupted (or that overran its timeout in C code).
+	 * @param raised the {@code TimeoutError} the call raised, or {@code null} if it finished without one
+	 * @param detail what overran: pool, limit, elapsed time
+	 * @return the exception to throw
 	 */
-	public static PythonException asTimeout(PythonException exception) {
-		if (exception instanceof PythonTimeoutException || !"TimeoutError".equals(exception.pythonType())) {
-			return exception;
+	public static PythonTimeoutException timeout(@Nullable PythonException raised, String detail) {
+		PythonTimeoutException timeout = new PythonTimeoutException("TimeoutError",
+				(raised != null && !raised.pythonMessage().isEmpty()) ? raised.pythonMessage() + " (" + detail + ")"
+						: detail,
+				(raised != null) ? raised.pythonTraceback() : "", (raised != null) ? raised.getCause() : null);
+		if (raised != null) {
+			timeout.setStackTrace(raised.getStackTrace());
 		}
-		PythonTimeoutException timeout = new PythonTimeoutException(exception.pythonType(), exception.pythonMessage(),
-				exception.pythonTraceback(), exception.getCause());
-		timeout.setStackTrace(exception.getStackTrace());
 		return timeout;
 	}
 

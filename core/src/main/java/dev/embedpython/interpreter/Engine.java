@@ -7,6 +7,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
@@ -62,7 +65,11 @@ public final class Engine {
 
 	private final Interpreter main;
 
-	private final java.util.concurrent.atomic.AtomicInteger liveSubinterpreters = new java.util.concurrent.atomic.AtomicInteger();
+	private final AtomicInteger liveSubinterpreters = new AtomicInteger();
+
+	private final ReentrantLock endedLock = new ReentrantLock();
+
+	private final Condition allEnded = this.endedLock.newCondition();
 
 	private final List<Path> paths = new CopyOnWriteArrayList<>();
 
@@ -388,10 +395,44 @@ public final class Engine {
 		OwnerThread.get().call(() -> {
 			if (!interpreter.isEnded()) {
 				interpreter.end();
-				this.liveSubinterpreters.decrementAndGet();
+				if (this.liveSubinterpreters.decrementAndGet() == 0) {
+					this.endedLock.lock();
+					try {
+						this.allEnded.signalAll();
+					}
+					finally {
+						this.endedLock.unlock();
+					}
+				}
 			}
 			return null;
 		});
+	}
+
+	/**
+	 * Wait until every sub-interpreter has ended (those whose calls outlived their pool end when the calls return).
+	 * @param timeoutNanos the longest wait
+	 * @return {@code true} if none is left
+	 */
+	public boolean awaitSubinterpretersEnded(long timeoutNanos) {
+		long remaining = timeoutNanos;
+		this.endedLock.lock();
+		try {
+			while (this.liveSubinterpreters.get() > 0) {
+				if (remaining <= 0) {
+					return false;
+				}
+				remaining = this.allEnded.awaitNanos(remaining);
+			}
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return this.liveSubinterpreters.get() == 0;
+		}
+		finally {
+			this.endedLock.unlock();
+		}
 	}
 
 	/**

@@ -1,7 +1,6 @@
 package dev.embedpython.pool;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -11,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.embedpython.interpreter.Interpreter;
 import dev.embedpython.interpreter.ThreadState;
+import dev.embedpython.runtime.OwnerThread;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -97,32 +97,13 @@ final class PoolEntry {
 			}
 			future = this.worker.submit(task);
 		}
-		boolean interrupted = false;
 		try {
-			while (true) {
-				try {
-					return future.get();
-				}
-				catch (InterruptedException ex) {
-					interrupted = true;
-				}
-				catch (ExecutionException ex) {
-					Throwable cause = ex.getCause();
-					if (cause instanceof RuntimeException runtime) {
-						runtime.setStackTrace(mergedStackTrace(runtime));
-						throw runtime;
-					}
-					if (cause instanceof Error error) {
-						throw error;
-					}
-					throw new IllegalStateException(cause);
-				}
-			}
+			return OwnerThread.awaitUninterruptibly(future);
 		}
-		finally {
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
+		catch (RuntimeException ex) {
+			// Show where the virtual thread called from, below the worker's frames.
+			ex.setStackTrace(mergedStackTrace(ex));
+			throw ex;
 		}
 	}
 

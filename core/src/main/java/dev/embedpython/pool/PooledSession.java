@@ -77,7 +77,7 @@ final class PooledSession implements PythonSession {
 		Objects.requireNonNull(module, "module");
 		Objects.requireNonNull(function, "function");
 		Object[] arguments = (args != null) ? args : new Object[] { null };
-		return run(module, function, (interpreter) -> {
+		return run(function, module, (interpreter) -> {
 			long callable = interpreter.callable(module, function);
 			long[] argv = new long[arguments.length];
 			try {
@@ -139,9 +139,10 @@ final class PooledSession implements PythonSession {
 		CallObserver observer = this.pool.callObserver();
 		CallObserver.Call call = (observer != null)
 				? observer.start(this.pool.name(), (module != null) ? module + "." + name : name) : null;
+		long start = System.nanoTime();
 		try {
-			T result = this.virtual ? this.entry.runOnWorker(() -> runAttached(operation))
-					: runAttached(operation);
+			T result = this.virtual ? this.entry.runOnWorker(() -> runAttached(operation, start))
+					: runAttached(operation, start);
 			if (call != null) {
 				call.end(CallOutcome.SUCCESS, null);
 			}
@@ -155,7 +156,7 @@ final class PooledSession implements PythonSession {
 		}
 	}
 
-	private <T> @Nullable T runAttached(Operation<T> operation) {
+	private <T> @Nullable T runAttached(Operation<T> operation, long start) {
 		Interpreter interpreter = this.entry.interpreter;
 		ThreadState threadState = interpreter.attach();
 		try {
@@ -169,14 +170,17 @@ final class PooledSession implements PythonSession {
 				if (this.entry.firedSeq == seq) {
 					// The call overran its timeout in code TimeoutError could not reach (C) and then finished: report
 					// the timeout rather than a late result, as for every other overrun.
-					throw new PythonTimeoutException("TimeoutError", "the call exceeded the call timeout of "
-							+ this.pool.options().callTimeout() + " in code that cannot be interrupted; its result was "
-							+ "discarded", "", null);
+					throw PythonErrors.timeout(null, timeoutDetail(start) + "; it ran in code that cannot be "
+							+ "interrupted and its result was discarded");
 				}
 				return result;
 			}
 			catch (PythonException ex) {
-				throw (this.entry.firedSeq == seq) ? PythonErrors.asTimeout(ex) : ex;
+				if (this.entry.firedSeq == seq && !(ex instanceof PythonTimeoutException)
+						&& "TimeoutError".equals(ex.pythonType())) {
+					throw PythonErrors.timeout(ex, timeoutDetail(start));
+				}
+				throw ex;
 			}
 			finally {
 				this.entry.callStartNanos = 0;
@@ -191,6 +195,13 @@ final class PooledSession implements PythonSession {
 		finally {
 			interpreter.detach();
 		}
+	}
+
+	private String timeoutDetail(long start) {
+		java.time.Duration limit = this.pool.options().callTimeout();
+		return "pool '" + this.pool.name() + "': the call exceeded the call timeout of "
+				+ ((limit != null) ? limit.toMillis() + " ms" : "the pool's drain") + " (ran "
+				+ java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms)";
 	}
 
 	private void check() {

@@ -3,6 +3,7 @@ package dev.embedpython.runtime;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
@@ -81,7 +82,17 @@ public final class OwnerThread {
 				throw new IllegalStateException(ex);
 			}
 		}
-		CompletableFuture<T> future = submit(task);
+		return awaitUninterruptibly(submit(task));
+	}
+
+	/**
+	 * Wait for a task that must not be abandoned half-way (it holds or changes interpreter state), ignoring
+	 * interrupts until it is done and then restoring the interrupt flag; the task's exception is rethrown as is.
+	 * @param <T> the result type
+	 * @param future the task's future
+	 * @return its result
+	 */
+	public static <T> T awaitUninterruptibly(Future<T> future) {
 		boolean interrupted = false;
 		try {
 			while (true) {
