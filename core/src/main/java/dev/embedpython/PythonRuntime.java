@@ -190,6 +190,15 @@ public final class PythonRuntime implements AutoCloseable {
 	}
 
 	/**
+	 * Sub-interpreters that were retired (recycled, or their pool closed) but still wait for live Java threads that
+	 * used them to release their thread states; a thread does so before its next Python call, or when it dies.
+	 * @return the count
+	 */
+	public int retiredInterpreterCount() {
+		return this.engine.retiredSubinterpreters();
+	}
+
+	/**
 	 * Whether the runtime is running.
 	 * @return {@code false} once finalized
 	 */

@@ -447,6 +447,38 @@ class PoolTest {
 	}
 
 	@Test
+	void retiredInterpreterWaitsUntilLiveThreadsReleaseTheirThreadStates() throws Exception {
+		// Deleting a live thread's thread state from another thread would leave CPython's per-thread memory of it
+		// dangling; the owner deletes it itself, before its next call, or the reaper once the owner has died.
+		PythonPool first = pool(PoolOptions.builder().name("retire-first").size(1));
+		PythonPool second = pool(PoolOptions.builder().name("retire-second").size(1));
+		ExecutorService user = Executors.newSingleThreadExecutor();
+		try {
+			user.submit(() -> first.execute((s) -> s.eval("1"))).get();
+			first.close();
+			assertThat(runtime.retiredInterpreterCount()).isEqualTo(1);
+			user.submit(() -> second.execute((s) -> s.eval("2"))).get();
+			Await.until("the first pool's interpreter to end", Duration.ofSeconds(10),
+					() -> runtime.retiredInterpreterCount() == 0);
+			Thread shortLived = new Thread(() -> second.execute((s) -> s.eval("3")));
+			shortLived.start();
+			shortLived.join();
+			second.close();
+			assertThat(runtime.retiredInterpreterCount()).isEqualTo(1);
+			// Both threads that used the second pool die without another call.
+			user.shutdown();
+			assertThat(user.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+			Await.until("the reaper to end the second pool's interpreter", Duration.ofSeconds(10),
+					() -> runtime.retiredInterpreterCount() == 0);
+		}
+		finally {
+			user.shutdownNow();
+			first.close();
+			second.close();
+		}
+	}
+
+	@Test
 	void templateIsAThreadSafeFacade() throws Exception {
 		try (PythonPool pool = pool(PoolOptions.builder().name("template").size(2).preload(List.of("json")))) {
 			PythonTemplate template = new PythonTemplate(pool);

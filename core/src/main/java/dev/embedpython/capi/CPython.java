@@ -105,6 +105,8 @@ public final class CPython {
 
 	public static native void PyThreadState_Delete(long tstate);
 
+	public static native void PyThreadState_DeleteCurrent();
+
 	public static native long PyThreadState_GetUnchecked();
 
 	public static native long PyThreadState_GetInterpreter(long tstate);

@@ -6,7 +6,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -55,6 +60,16 @@ public final class Engine {
 	/** Wide strings handed to the 3.13 global setters must outlive initialization. */
 	private static final List<Memory> LEGACY_STRINGS = new ArrayList<>();
 
+	/** Each initialization of CPython in this JVM is a new generation (see {@link CallerThread}). */
+	private static final AtomicInteger GENERATIONS = new AtomicInteger();
+
+	private final int generation;
+
+	/** Retired sub-interpreters waiting for live threads to delete their own thread states. */
+	private final Set<Interpreter> deferred = ConcurrentHashMap.newKeySet();
+
+	private @Nullable ScheduledExecutorService reaper;
+
 	private final PythonHome home;
 
 	private final String version;
@@ -75,7 +90,9 @@ public final class Engine {
 
 	private volatile boolean finished;
 
-	private Engine(PythonHome home, String version, PyTypes types, Interpreter main, List<Path> paths) {
+	private Engine(PythonHome home, String version, PyTypes types, Interpreter main, List<Path> paths,
+			int generation) {
+		this.generation = generation;
 		this.home = home;
 		this.version = version;
 		this.types = types;
@@ -152,16 +169,16 @@ public final class Engine {
 		}
 		// python-main now holds the GIL with the original main thread state.
 		long mainThreadState = CPython.PyThreadState_GetUnchecked();
-		ThreadState mainState = new ThreadState(Thread.currentThread(), mainThreadState,
-				CPython.PyThread_get_thread_ident());
+		int generation = GENERATIONS.incrementAndGet();
 		PyTypes types = PyTypes.lookup(lib);
 		PythonErrors.setSyntaxErrorType(types.syntaxError());
-		Interpreter main = new Interpreter(CPython.PyInterpreterState_Main(), Isolation.MAIN, mainState);
+		Interpreter main = new Interpreter(CPython.PyInterpreterState_Main(), Isolation.MAIN, generation,
+				mainThreadState);
 		String version;
 		try {
 			main.initNamespace();
 			version = new Pointer(CPython.Py_GetVersion()).getString(0, "UTF-8").split(" ", 2)[0];
-			Engine engine = new Engine(home, version, types, main, paths);
+			Engine engine = new Engine(home, version, types, main, paths, generation);
 			engine.bootstrap(main, true);
 			CPython.PyEval_SaveThread();
 			return engine;
@@ -362,8 +379,7 @@ public final class Engine {
 			throw new PythonInitializationException("Cannot create a sub-interpreter: " + status.describe(), null);
 		}
 		long state = CPython.PyThreadState_GetInterpreter(threadState[0]);
-		Interpreter interpreter = new Interpreter(state, options.isolation(),
-				new ThreadState(Thread.currentThread(), threadState[0], CPython.PyThread_get_thread_ident()));
+		Interpreter interpreter = new Interpreter(state, options.isolation(), this.generation, threadState[0]);
 		try {
 			interpreter.initNamespace();
 			bootstrap(interpreter, false);
@@ -385,7 +401,9 @@ public final class Engine {
 	}
 
 	/**
-	 * End a sub-interpreter on {@code python-main}. The caller guarantees no other thread uses it.
+	 * End a sub-interpreter on {@code python-main}. The caller guarantees no other thread uses it. Threads that
+	 * used it and still live delete their own thread states first (see {@link CallerThread}): until they have, or
+	 * have died, the interpreter waits, retired.
 	 * @param interpreter the interpreter
 	 */
 	public void endInterpreter(Interpreter interpreter) {
@@ -393,32 +411,92 @@ public final class Engine {
 			throw new IllegalArgumentException("The main interpreter ends only with the runtime");
 		}
 		OwnerThread.get().call(() -> {
-			if (!interpreter.isEnded()) {
-				interpreter.end();
-				if (this.liveSubinterpreters.decrementAndGet() == 0) {
-					this.endedLock.lock();
-					try {
-						this.allEnded.signalAll();
-					}
-					finally {
-						this.endedLock.unlock();
-					}
-				}
+			if (interpreter.isEnded() || this.deferred.contains(interpreter)) {
+				return null;
+			}
+			if (interpreter.retire(() -> OwnerThread.get().submit(() -> finishEnd(interpreter)))) {
+				finishEnd(interpreter);
+			}
+			else {
+				this.deferred.add(interpreter);
+				startReaper();
+				signalChange();
 			}
 			return null;
 		});
 	}
 
+	private @Nullable Void finishEnd(Interpreter interpreter) {
+		if (!interpreter.isEnded()) {
+			interpreter.end();
+			this.liveSubinterpreters.decrementAndGet();
+		}
+		this.deferred.remove(interpreter);
+		signalChange();
+		return null;
+	}
+
+	private synchronized void startReaper() {
+		if (this.reaper == null) {
+			ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (runnable) -> {
+				Thread thread = new Thread(runnable, "python-reaper");
+				thread.setDaemon(true);
+				return thread;
+			});
+			executor.scheduleWithFixedDelay(() -> OwnerThread.get().submit(this::reapDeferred), 1, 1, TimeUnit.SECONDS);
+			this.reaper = executor;
+		}
+	}
+
+	private @Nullable Void reapDeferred() {
+		if (this.finished) {
+			return null;
+		}
+		for (Interpreter interpreter : this.deferred) {
+			if (!interpreter.isEnded() && interpreter.reapDeadOwners()) {
+				finishEnd(interpreter);
+			}
+		}
+		return null;
+	}
+
+	private void signalChange() {
+		this.endedLock.lock();
+		try {
+			this.allEnded.signalAll();
+		}
+		finally {
+			this.endedLock.unlock();
+		}
+	}
+
 	/**
-	 * Wait until every sub-interpreter has ended (those whose calls outlived their pool end when the calls return).
+	 * Retired sub-interpreters still waiting for live threads to delete their thread states.
+	 * @return the count
+	 */
+	public int retiredSubinterpreters() {
+		return this.deferred.size();
+	}
+
+	/**
+	 * The generation of this initialization of CPython in the JVM.
+	 * @return the generation
+	 */
+	public int generation() {
+		return this.generation;
+	}
+
+	/**
+	 * Wait until every sub-interpreter has ended or only waits for idle threads to release it (interpreters whose
+	 * calls outlived their pool's drain end when those calls return).
 	 * @param timeoutNanos the longest wait
-	 * @return {@code true} if none is left
+	 * @return {@code true} if no sub-interpreter runs a call any more
 	 */
 	public boolean awaitSubinterpretersEnded(long timeoutNanos) {
 		long remaining = timeoutNanos;
 		this.endedLock.lock();
 		try {
-			while (this.liveSubinterpreters.get() > 0) {
+			while (this.liveSubinterpreters.get() > this.deferred.size()) {
 				if (remaining <= 0) {
 					return false;
 				}
@@ -428,7 +506,7 @@ public final class Engine {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return this.liveSubinterpreters.get() == 0;
+			return this.liveSubinterpreters.get() <= this.deferred.size();
 		}
 		finally {
 			this.endedLock.unlock();
@@ -461,7 +539,23 @@ public final class Engine {
 			return 0;
 		}
 		this.finished = true;
-		return OwnerThread.get().call(this.main::end);
+		synchronized (this) {
+			if (this.reaper != null) {
+				this.reaper.shutdownNow();
+			}
+		}
+		return OwnerThread.get().call(() -> {
+			// Retired interpreters whose users never came back: their thread states go now, and those users are
+			// tainted for later runtimes anyway (see CallerThread).
+			for (Interpreter interpreter : this.deferred) {
+				if (!interpreter.isEnded()) {
+					interpreter.end();
+					this.liveSubinterpreters.decrementAndGet();
+				}
+			}
+			this.deferred.clear();
+			return this.main.end();
+		});
 	}
 
 	private void checkRunning() {

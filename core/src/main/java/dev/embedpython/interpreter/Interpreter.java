@@ -14,6 +14,7 @@ import dev.embedpython.Isolation;
 import dev.embedpython.PythonException;
 import dev.embedpython.capi.CPython;
 import dev.embedpython.capi.PythonErrors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One CPython interpreter (the main one or a sub-interpreter) with the thread states Java threads use for it and
@@ -53,6 +54,13 @@ public final class Interpreter {
 
 	private volatile long lastPurgeNanos = System.nanoTime();
 
+	private final int generation;
+
+	/** Live threads that still have to delete their own thread state before the interpreter can end, plus one. */
+	private final AtomicInteger pendingOwners = new AtomicInteger(1);
+
+	private volatile @Nullable Runnable onOwnersReleased;
+
 	private volatile boolean ended;
 
 	// Guarded by this interpreter's GIL.
@@ -70,11 +78,15 @@ public final class Interpreter {
 
 	private int compiled;
 
-	Interpreter(long state, Isolation isolation, ThreadState creator) {
+	Interpreter(long state, Isolation isolation, int generation, long creatorThreadState) {
 		this.state = state;
 		this.id = CPython.PyInterpreterState_GetID(state);
 		this.isolation = isolation;
-		adopt(creator);
+		this.generation = generation;
+		CallerThread caller = CallerThread.current();
+		caller.enteredGeneration(generation);
+		adopt(new ThreadState(Thread.currentThread(), caller, this, creatorThreadState,
+				CPython.PyThread_get_thread_ident()));
 	}
 
 	/**
@@ -99,6 +111,14 @@ public final class Interpreter {
 	 */
 	public long createdNanos() {
 		return this.createdNanos;
+	}
+
+	/**
+	 * The runtime generation this interpreter belongs to.
+	 * @return the generation
+	 */
+	public int generation() {
+		return this.generation;
 	}
 
 	/**
@@ -143,12 +163,20 @@ public final class Interpreter {
 	}
 
 	private ThreadState register() {
+		if (CallerThread.mustHandOff(this.generation)) {
+			// CPython still remembers a thread state of this thread that an earlier finalization freed: attaching
+			// would write into freed memory. Sessions route such threads to a worker; this is the last guard.
+			throw new IllegalStateException("Thread '" + Thread.currentThread().getName()
+					+ "' used an earlier Python runtime and cannot attach to this one");
+		}
 		// PyThreadState_New binds the new state to the calling OS thread, so it is created by its user.
 		long pointer = CPython.PyThreadState_New(this.state);
 		if (pointer == 0) {
 			throw new IllegalStateException("PyThreadState_New failed for interpreter " + this.id);
 		}
-		ThreadState threadState = new ThreadState(Thread.currentThread(), pointer,
+		CallerThread caller = CallerThread.current();
+		caller.enteredGeneration(this.generation);
+		ThreadState threadState = new ThreadState(Thread.currentThread(), caller, this, pointer,
 				CPython.PyThread_get_thread_ident());
 		adopt(threadState);
 		this.registrationsSincePurge.incrementAndGet();
@@ -163,33 +191,101 @@ public final class Interpreter {
 	/**
 	 * Delete the thread states of threads that have died, when due (some threads registered since the last purge,
 	 * or a second passed). Called with the GIL held.
-	 * @param self the caller's attached thread state
 	 */
-	public void purgeIfDue(ThreadState self) {
+	public void purgeIfDue() {
 		int registrations = this.registrationsSincePurge.get();
 		if (registrations >= PURGE_AFTER_REGISTRATIONS
 				|| (registrations > 0 && System.nanoTime() - this.lastPurgeNanos > PURGE_INTERVAL_NANOS)) {
-			purgeDeadThreadStates(self);
+			purgeDeadThreadStates();
 		}
 	}
 
 	/**
 	 * Clear and delete the thread states of dead threads (the seed chapter: {@code PyThreadState_Clear} with the
-	 * GIL held, then {@code PyThreadState_Delete}). Called with the GIL held.
-	 * @param self the caller's attached thread state
+	 * GIL held, then {@code PyThreadState_Delete}). Called with the GIL held, by a live thread (so never its own).
 	 * @return how many were deleted
 	 */
-	public int purgeDeadThreadStates(ThreadState self) {
+	public int purgeDeadThreadStates() {
 		this.registrationsSincePurge.set(0);
 		this.lastPurgeNanos = System.nanoTime();
 		int purged = 0;
 		for (ThreadState threadState : this.threadStates) {
-			if (threadState != self && !threadState.isThreadAlive()) {
+			if (!threadState.isThreadAlive() && threadState.claim()) {
 				deleteThreadState(threadState);
 				purged++;
 			}
 		}
 		return purged;
+	}
+
+	/**
+	 * Start ending this interpreter, on {@code python-main}: thread states of dead threads are deleted now; each
+	 * live thread is asked to delete its own (see {@link CallerThread}).
+	 * @param whenReleased run (on the last owner's thread) once every live owner has deleted its thread state,
+	 * unless that is already the case on return
+	 * @return {@code true} if no live owner holds a thread state any more, so {@link #end(boolean)} may run now
+	 */
+	boolean retire(Runnable whenReleased) {
+		this.onOwnersReleased = whenReleased;
+		ThreadState mine = attach();
+		try {
+			for (ThreadState threadState : this.threadStates) {
+				if (threadState == mine) {
+					continue;
+				}
+				if (!threadState.isThreadAlive()) {
+					if (threadState.claim()) {
+						deleteThreadState(threadState);
+					}
+				}
+				else {
+					this.pendingOwners.incrementAndGet();
+					threadState.caller().retire(threadState);
+				}
+			}
+		}
+		finally {
+			detach();
+		}
+		return this.pendingOwners.decrementAndGet() == 0;
+	}
+
+	/**
+	 * Delete the thread states of owners that died before they could delete their own; on {@code python-main}.
+	 * @return {@code true} if no live owner holds a thread state any more
+	 */
+	boolean reapDeadOwners() {
+		ThreadState mine = attach();
+		try {
+			for (ThreadState threadState : this.threadStates) {
+				if (threadState != mine && !threadState.isThreadAlive() && threadState.claim()) {
+					deleteThreadState(threadState);
+					this.pendingOwners.decrementAndGet();
+				}
+			}
+		}
+		finally {
+			detach();
+		}
+		return this.pendingOwners.get() == 0;
+	}
+
+	/**
+	 * Delete the calling thread's own thread state of this retiring interpreter. Called by the owner, unattached.
+	 */
+	void deleteOwn(ThreadState threadState) {
+		if (!threadState.claim()) {
+			return;
+		}
+		this.threadStates.remove(threadState);
+		threadState.markDeleted();
+		CallerThread.deleteAttached(threadState);
+		if (this.pendingOwners.decrementAndGet() == 0) {
+			Runnable callback = this.onOwnersReleased;
+			if (callback != null) {
+				callback.run();
+			}
+		}
 	}
 
 	private void deleteThreadState(ThreadState threadState) {
@@ -356,7 +452,9 @@ public final class Interpreter {
 	/**
 	 * End this interpreter following the seed chapter's rules: attach the owner's thread state, clear and delete
 	 * every other thread state, then {@code Py_EndInterpreter} (sub-interpreters) or {@code Py_FinalizeEx} (the
-	 * main interpreter, with the original main thread state). Runs on {@code python-main}. Idempotent.
+	 * main interpreter, with the original main thread state). Runs on {@code python-main}. Idempotent. Without a
+	 * prior {@link #retire} (runtime shutdown, creation failure) thread states of live threads are deleted too:
+	 * those threads never attach to this runtime again.
 	 * @return {@code Py_FinalizeEx}'s result for the main interpreter, else 0
 	 */
 	int end() {
@@ -367,7 +465,7 @@ public final class Interpreter {
 		this.ended = true;
 		releaseObjects();
 		for (ThreadState threadState : this.threadStates) {
-			if (threadState != mine) {
+			if (threadState != mine && threadState.claim()) {
 				deleteThreadState(threadState);
 			}
 		}

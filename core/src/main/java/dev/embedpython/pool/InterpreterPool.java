@@ -30,7 +30,6 @@ import dev.embedpython.PythonPool;
 import dev.embedpython.PythonSession;
 import dev.embedpython.interpreter.Engine;
 import dev.embedpython.interpreter.Interpreter;
-import dev.embedpython.interpreter.ThreadState;
 import dev.embedpython.runtime.OwnerThread;
 import org.jspecify.annotations.Nullable;
 
@@ -455,13 +454,10 @@ public final class InterpreterPool implements PythonPool {
 		}
 		finally {
 			for (PythonSession session : sessions) {
-				PoolEntry entry = ((PooledSession) session).entry();
-				ThreadState self = entry.interpreter.attach();
 				try {
-					purged += entry.interpreter.purgeDeadThreadStates(self);
+					purged += ((PooledSession) session).purgeDeadThreadStates();
 				}
 				finally {
-					entry.interpreter.detach();
 					session.close();
 				}
 			}

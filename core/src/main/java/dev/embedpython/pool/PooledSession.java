@@ -13,6 +13,7 @@ import dev.embedpython.PythonTimeoutException;
 import dev.embedpython.capi.CPython;
 import dev.embedpython.capi.PythonErrors;
 import dev.embedpython.convert.ValueConverter;
+import dev.embedpython.interpreter.CallerThread;
 import dev.embedpython.interpreter.Interpreter;
 import dev.embedpython.interpreter.ThreadState;
 import org.jspecify.annotations.Nullable;
@@ -33,6 +34,7 @@ final class PooledSession implements PythonSession {
 
 	private final Thread owner;
 
+	/** Whether calls are handed to the entry's platform worker instead of attaching the owner thread. */
 	private final boolean virtual;
 
 	private final ValueConverter converter;
@@ -43,8 +45,12 @@ final class PooledSession implements PythonSession {
 		this.pool = pool;
 		this.entry = entry;
 		this.owner = Thread.currentThread();
-		this.virtual = isVirtual(this.owner);
+		// Virtual threads, and threads whose CPython thread-local state predates this runtime, never attach.
+		this.virtual = isVirtual(this.owner) || CallerThread.mustHandOff(entry.interpreter.generation());
 		this.converter = converter;
+		if (!this.virtual) {
+			CallerThread.releaseRetired();
+		}
 	}
 
 	@Override
@@ -160,7 +166,7 @@ final class PooledSession implements PythonSession {
 		Interpreter interpreter = this.entry.interpreter;
 		ThreadState threadState = interpreter.attach();
 		try {
-			interpreter.purgeIfDue(threadState);
+			interpreter.purgeIfDue();
 			// The call in flight is always tracked (pool close interrupts it); its start time only with a timeout.
 			int seq = this.entry.callSeq;
 			this.entry.running = threadState;
@@ -227,8 +233,13 @@ final class PooledSession implements PythonSession {
 		this.pool.release(this.entry);
 	}
 
-	PoolEntry entry() {
-		return this.entry;
+	/**
+	 * Delete the thread states of dead threads in this session's interpreter now.
+	 * @return how many were deleted
+	 */
+	int purgeDeadThreadStates() {
+		Integer purged = run("<purge>", null, Interpreter::purgeDeadThreadStates);
+		return (purged != null) ? purged : 0;
 	}
 
 	@Override
