@@ -70,7 +70,7 @@ public final class PythonRuntime implements AutoCloseable {
 	 * @param options where Python comes from and extra {@code sys.path} entries
 	 * @return the running runtime; {@link #close()} it once when done
 	 * @throws PythonStartupException (a subclass) if Python cannot be found, extracted or initialized
-	 * @throws IllegalStateException if a runtime is running with a different home
+	 * @throws PythonInitializationException if a runtime is running with a different home
 	 */
 	public static PythonRuntime start(RuntimeOptions options) {
 		Objects.requireNonNull(options, "options");
@@ -78,10 +78,10 @@ public final class PythonRuntime implements AutoCloseable {
 			PythonRuntime current = running;
 			if (current != null && !current.closed) {
 				if (!Objects.equals(current.options.home(), options.home())) {
-					throw new IllegalStateException("The Python runtime is already running with home '"
+					throw new PythonInitializationException("The Python runtime is already running with home '"
 							+ ((current.options.home() != null) ? current.options.home() : "bundled")
 							+ "' and cannot also use '" + ((options.home() != null) ? options.home() : "bundled")
-							+ "': a JVM hosts one CPython; configure the same home everywhere");
+							+ "': a JVM hosts one CPython; configure the same home everywhere", null);
 				}
 				current.engine.addPaths(options.paths());
 				current.references++;

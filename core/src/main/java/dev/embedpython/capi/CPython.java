@@ -135,7 +135,7 @@ public final class CPython {
 
 	public static native long PyLong_FromLongLong(long value);
 
-	public static native long PyLong_AsLongLongAndOverflow(long object, int[] overflow);
+	public static native long PyLong_AsLongLong(long object);
 
 	public static native long PyLong_FromString(byte[] text, long end, int base);
 
@@ -199,7 +199,9 @@ public final class CPython {
 
 	public static native long PyObject_GetAttrString(long object, byte[] name);
 
-	public static native long PyObject_Vectorcall(long callable, long[] args, long nargsf, long kwnames);
+	public static native long PyObject_Vectorcall(long callable, long args, long nargsf, long kwnames);
+
+	public static native long PyObject_CallOneArg(long callable, long arg);
 
 	public static native int PyObject_IsInstance(long object, long type);
 

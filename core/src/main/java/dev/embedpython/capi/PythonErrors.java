@@ -165,7 +165,7 @@ public final class PythonErrors {
 				return typeName + ": " + message + "\n";
 			}
 			try {
-				lines = CPython.PyObject_Vectorcall(format, new long[] { exception }, 1, 0);
+				lines = CPython.PyObject_CallOneArg(format, exception);
 			}
 			finally {
 				CPython.Py_DecRef(format);
@@ -231,13 +231,12 @@ public final class PythonErrors {
 			if ((CPython.PyType_GetFlags(CPython.typeOf(value)) & CPython.TPFLAGS_LONG_SUBCLASS) == 0) {
 				return 0;
 			}
-			int[] overflow = new int[1];
-			long result = CPython.PyLong_AsLongLongAndOverflow(value, overflow);
+			long result = CPython.PyLong_AsLongLong(value);
 			if (result == -1 && CPython.PyErr_Occurred() != 0) {
 				CPython.PyErr_Clear();
 				return 0;
 			}
-			return (overflow[0] != 0) ? 0 : (int) result;
+			return (int) result;
 		}
 		finally {
 			CPython.Py_DecRef(value);

@@ -19,9 +19,23 @@ import dev.embedpython.capi.CPython;
  * @param frozenSetType {@code PyFrozenSet_Type}
  * @param timeoutError {@code PyExc_TimeoutError}
  * @param syntaxError {@code PyExc_SyntaxError}
+ * @param longType {@code PyLong_Type}
+ * @param unicodeType {@code PyUnicode_Type}
+ * @param bytesType {@code PyBytes_Type}
+ * @param listType {@code PyList_Type}
+ * @param tupleType {@code PyTuple_Type}
+ * @param dictType {@code PyDict_Type}
+ * @param smallInts the immortal small ints from {@value #SMALL_INT_MIN} to {@value #SMALL_INT_MAX}
  */
 public record PyTypes(long none, long trueObject, long falseObject, long boolType, long floatType, long setType,
-		long frozenSetType, long timeoutError, long syntaxError) {
+		long frozenSetType, long timeoutError, long syntaxError, long longType, long unicodeType, long bytesType,
+		long listType, long tupleType, long dictType, long[] smallInts) {
+
+	/** The smallest cached small int. */
+	public static final int SMALL_INT_MIN = -5;
+
+	/** The largest cached small int. */
+	public static final int SMALL_INT_MAX = 256;
 
 	/**
 	 * Look the addresses up in a loaded, initialized libpython.
@@ -29,13 +43,40 @@ public record PyTypes(long none, long trueObject, long falseObject, long boolTyp
 	 * @return the addresses
 	 */
 	public static PyTypes lookup(NativeLibrary library) {
+		// Small ints are static, immortal and shared by all interpreters (3.12+): PyLong_FromLongLong returns the
+		// same object every time, so it is looked up once and never reference-counted.
+		long[] smallInts = new long[SMALL_INT_MAX - SMALL_INT_MIN + 1];
+		for (int i = SMALL_INT_MIN; i <= SMALL_INT_MAX; i++) {
+			smallInts[i - SMALL_INT_MIN] = CPython.PyLong_FromLongLong(i);
+		}
 		return new PyTypes(CPython.Py_GetConstantBorrowed(CPython.CONSTANT_NONE),
 				CPython.Py_GetConstantBorrowed(CPython.CONSTANT_TRUE),
 				CPython.Py_GetConstantBorrowed(CPython.CONSTANT_FALSE), address(library, "PyBool_Type"),
 				address(library, "PyFloat_Type"), address(library, "PySet_Type"),
 				address(library, "PyFrozenSet_Type"),
 				library.getGlobalVariableAddress("PyExc_TimeoutError").getLong(0),
-				library.getGlobalVariableAddress("PyExc_SyntaxError").getLong(0));
+				library.getGlobalVariableAddress("PyExc_SyntaxError").getLong(0), address(library, "PyLong_Type"),
+				address(library, "PyUnicode_Type"), address(library, "PyBytes_Type"), address(library, "PyList_Type"),
+				address(library, "PyTuple_Type"), address(library, "PyDict_Type"), smallInts);
+	}
+
+	/**
+	 * Whether an object is immortal (3.12+): reference counting it is a no-op, so the call can be skipped.
+	 * @param object the object
+	 * @return {@code true} for None, True, False and the cached small ints
+	 */
+	public boolean isImmortal(long object) {
+		if (object == this.none || object == this.trueObject || object == this.falseObject) {
+			return true;
+		}
+		long first = this.smallInts[0];
+		long last = this.smallInts[this.smallInts.length - 1];
+		if (object < first || object > last) {
+			return false;
+		}
+		long stride = (last - first) / (this.smallInts.length - 1);
+		return stride > 0 && (object - first) % stride == 0
+				&& this.smallInts[(int) ((object - first) / stride)] == object;
 	}
 
 	private static long address(NativeLibrary library, String symbol) {

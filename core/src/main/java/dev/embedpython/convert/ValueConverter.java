@@ -67,17 +67,22 @@ public final class ValueConverter {
 					"Java value nested deeper than " + MAX_DEPTH + " levels (a cyclic collection?)");
 		}
 		if (value == null) {
-			return newRef(this.types.none());
+			return this.types.none();
 		}
 		if (value instanceof String string) {
 			byte[] utf8 = string.getBytes(StandardCharsets.UTF_8);
 			return PythonErrors.check(CPython.PyUnicode_FromStringAndSize(utf8, utf8.length));
 		}
 		if (value instanceof Boolean bool) {
-			return newRef(bool ? this.types.trueObject() : this.types.falseObject());
+			// Immortal (3.12+): a "new reference" needs no increment.
+			return bool ? this.types.trueObject() : this.types.falseObject();
 		}
 		if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
-			return PythonErrors.check(CPython.PyLong_FromLongLong(((Number) value).longValue()));
+			long number = ((Number) value).longValue();
+			if (number >= PyTypes.SMALL_INT_MIN && number <= PyTypes.SMALL_INT_MAX) {
+				return this.types.smallInts()[(int) number - PyTypes.SMALL_INT_MIN];
+			}
+			return PythonErrors.check(CPython.PyLong_FromLongLong(number));
 		}
 		if (value instanceof Double || value instanceof Float) {
 			return PythonErrors.check(CPython.PyFloat_FromDouble(((Number) value).doubleValue()));
@@ -155,9 +160,14 @@ public final class ValueConverter {
 				+ "String, byte[], List, Map and Set");
 	}
 
-	private static long newRef(long object) {
-		CPython.Py_IncRef(object);
-		return object;
+	/**
+	 * Release a reference this converter returned or a call produced, skipping immortal objects.
+	 * @param object the object, 0 for none
+	 */
+	public void release(long object) {
+		if (object != 0 && !this.types.isImmortal(object)) {
+			CPython.Py_DecRef(object);
+		}
 	}
 
 	// Python -> Java
@@ -187,48 +197,46 @@ public final class ValueConverter {
 			return Boolean.FALSE;
 		}
 		long type = CPython.typeOf(object);
+		// Exact built-in types by pointer first; subclasses by the type's flags.
+		if (type == this.types.longType()) {
+			return toJavaInteger(object);
+		}
+		if (type == this.types.unicodeType()) {
+			return toJavaString(object);
+		}
 		if (type == this.types.floatType()) {
 			return CPython.PyFloat_AsDouble(object);
 		}
+		if (type == this.types.dictType()) {
+			return toJavaMap(object, depth);
+		}
+		if (type == this.types.listType()) {
+			return toJavaList(object, depth);
+		}
+		if (type == this.types.tupleType()) {
+			return toJavaTuple(object, depth);
+		}
+		if (type == this.types.bytesType()) {
+			return toJavaBytes(object);
+		}
 		long flags = CPython.PyType_GetFlags(type);
 		if ((flags & CPython.TPFLAGS_UNICODE_SUBCLASS) != 0) {
-			long[] size = new long[1];
-			long data = PythonErrors.check(CPython.PyUnicode_AsUTF8AndSize(object, size));
-			return new String(CPython.read(data, size[0]), StandardCharsets.UTF_8);
+			return toJavaString(object);
 		}
 		if ((flags & CPython.TPFLAGS_LONG_SUBCLASS) != 0) {
 			return toJavaInteger(object);
 		}
 		if ((flags & CPython.TPFLAGS_BYTES_SUBCLASS) != 0) {
-			long size = CPython.PyBytes_Size(object);
-			long data = PythonErrors.check(CPython.PyBytes_AsString(object));
-			return (size == 0) ? new byte[0] : CPython.read(data, size);
+			return toJavaBytes(object);
 		}
 		if ((flags & CPython.TPFLAGS_LIST_SUBCLASS) != 0) {
-			long size = CPython.PyList_Size(object);
-			List<@Nullable Object> list = new ArrayList<>((int) size);
-			for (long i = 0; i < size; i++) {
-				list.add(toJava(CPython.PyList_GetItem(object, i), depth + 1));
-			}
-			return list;
+			return toJavaList(object, depth);
 		}
 		if ((flags & CPython.TPFLAGS_TUPLE_SUBCLASS) != 0) {
-			long size = CPython.PyTuple_Size(object);
-			List<@Nullable Object> list = new ArrayList<>((int) size);
-			for (long i = 0; i < size; i++) {
-				list.add(toJava(CPython.PyTuple_GetItem(object, i), depth + 1));
-			}
-			return Collections.unmodifiableList(list);
+			return toJavaTuple(object, depth);
 		}
 		if ((flags & CPython.TPFLAGS_DICT_SUBCLASS) != 0) {
-			Map<@Nullable Object, @Nullable Object> map = new LinkedHashMap<>();
-			long[] position = new long[1];
-			long[] key = new long[1];
-			long[] value = new long[1];
-			while (CPython.PyDict_Next(object, position, key, value) != 0) {
-				map.put(toJava(key[0], depth + 1), toJava(value[0], depth + 1));
-			}
-			return map;
+			return toJavaMap(object, depth);
 		}
 		if (CPython.PyType_IsSubtype(type, this.types.setType()) == 1
 				|| CPython.PyType_IsSubtype(type, this.types.frozenSetType()) == 1) {
@@ -256,15 +264,54 @@ public final class ValueConverter {
 				+ "None, bool, int, float, str, bytes, list, tuple, dict, set and frozenset");
 	}
 
-	private Object toJavaInteger(long object) {
-		int[] overflow = new int[1];
-		long value = CPython.PyLong_AsLongLongAndOverflow(object, overflow);
-		if (value == -1 && overflow[0] == 0 && CPython.PyErr_Occurred() != 0) {
-			throw PythonErrors.fetch();
+	private static String toJavaString(long object) {
+		long[] size = new long[1];
+		long data = PythonErrors.check(CPython.PyUnicode_AsUTF8AndSize(object, size));
+		return new String(CPython.read(data, size[0]), StandardCharsets.UTF_8);
+	}
+
+	private static byte[] toJavaBytes(long object) {
+		long size = CPython.PyBytes_Size(object);
+		long data = PythonErrors.check(CPython.PyBytes_AsString(object));
+		return (size == 0) ? new byte[0] : CPython.read(data, size);
+	}
+
+	private List<@Nullable Object> toJavaList(long object, int depth) {
+		long size = CPython.PyList_Size(object);
+		List<@Nullable Object> list = new ArrayList<>((int) size);
+		for (long i = 0; i < size; i++) {
+			list.add(toJava(CPython.PyList_GetItem(object, i), depth + 1));
 		}
-		if (overflow[0] == 0) {
+		return list;
+	}
+
+	private List<@Nullable Object> toJavaTuple(long object, int depth) {
+		long size = CPython.PyTuple_Size(object);
+		List<@Nullable Object> list = new ArrayList<>((int) size);
+		for (long i = 0; i < size; i++) {
+			list.add(toJava(CPython.PyTuple_GetItem(object, i), depth + 1));
+		}
+		return Collections.unmodifiableList(list);
+	}
+
+	private Map<@Nullable Object, @Nullable Object> toJavaMap(long object, int depth) {
+		Map<@Nullable Object, @Nullable Object> map = new LinkedHashMap<>();
+		long[] position = new long[1];
+		long[] key = new long[1];
+		long[] value = new long[1];
+		while (CPython.PyDict_Next(object, position, key, value) != 0) {
+			map.put(toJava(key[0], depth + 1), toJava(value[0], depth + 1));
+		}
+		return map;
+	}
+
+	private Object toJavaInteger(long object) {
+		long value = CPython.PyLong_AsLongLong(object);
+		if (value != -1 || CPython.PyErr_Occurred() == 0) {
 			return value;
 		}
+		// OverflowError: the exact value goes through its decimal text.
+		CPython.PyErr_Clear();
 		long text = PythonErrors.check(CPython.PyObject_Str(object));
 		try {
 			long[] size = new long[1];

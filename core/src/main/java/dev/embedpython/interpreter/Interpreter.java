@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import dev.embedpython.Isolation;
 import dev.embedpython.PythonException;
 import dev.embedpython.capi.CPython;
@@ -33,6 +35,11 @@ public final class Interpreter {
 			+ "name, (len(text), None, text.splitlines(True), name))";
 
 	private static final int CODE_CACHE_SIZE = 512;
+
+	private static final int ARGUMENT_SLOTS = 16;
+
+	private static final ThreadLocal<Memory> ARGUMENTS = ThreadLocal
+		.withInitial(() -> new Memory(8L * ARGUMENT_SLOTS));
 
 	private static final long PURGE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -351,8 +358,7 @@ public final class Interpreter {
 			byte[] textBytes = source.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 			name = PythonErrors.check(CPython.PyUnicode_FromStringAndSize(nameBytes, nameBytes.length));
 			text = PythonErrors.check(CPython.PyUnicode_FromStringAndSize(textBytes, textBytes.length));
-			CPython.Py_DecRef(PythonErrors.check(CPython.PyObject_Vectorcall(this.registerSource,
-					new long[] { name, text }, 2, 0)));
+			CPython.Py_DecRef(call(this.registerSource, new long[] { name, text }));
 		}
 		catch (PythonException ex) {
 			// Only tracebacks lose their source lines.
@@ -398,8 +404,13 @@ public final class Interpreter {
 	 * @return a new reference to the result
 	 */
 	public long call(long callable, long[] args) {
-		return PythonErrors
-			.check(CPython.PyObject_Vectorcall(callable, (args.length == 0) ? null : args, args.length, 0));
+		if (args.length == 0) {
+			return PythonErrors.check(CPython.PyObject_Vectorcall(callable, 0, 0, 0));
+		}
+		// One JNI copy into a per-thread native buffer: cheaper than JNA marshalling a long[] argument.
+		Memory buffer = (args.length <= ARGUMENT_SLOTS) ? ARGUMENTS.get() : new Memory(8L * args.length);
+		buffer.write(0, args, 0, args.length);
+		return PythonErrors.check(CPython.PyObject_Vectorcall(callable, Pointer.nativeValue(buffer), args.length, 0));
 	}
 
 	/**

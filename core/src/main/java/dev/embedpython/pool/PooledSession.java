@@ -94,9 +94,7 @@ final class PooledSession implements PythonSession {
 			}
 			finally {
 				for (long arg : argv) {
-					if (arg != 0) {
-						CPython.Py_DecRef(arg);
-					}
+					this.converter.release(arg);
 				}
 			}
 		});
@@ -111,7 +109,7 @@ final class PooledSession implements PythonSession {
 				interpreter.set(name, object);
 			}
 			finally {
-				CPython.Py_DecRef(object);
+				this.converter.release(object);
 			}
 			return null;
 		});
@@ -133,7 +131,7 @@ final class PooledSession implements PythonSession {
 			return ValueConverter.coerce(this.converter.toJava(object), type);
 		}
 		finally {
-			CPython.Py_DecRef(object);
+			this.converter.release(object);
 		}
 	}
 
