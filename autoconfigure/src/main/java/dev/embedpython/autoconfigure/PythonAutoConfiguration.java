@@ -1,0 +1,124 @@
+package dev.embedpython.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import dev.embedpython.CallObserver;
+import dev.embedpython.PythonPool;
+import dev.embedpython.PythonRuntime;
+import dev.embedpython.PythonTemplate;
+import dev.embedpython.RuntimeOptions;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
+
+/**
+ * {@link AutoConfiguration Auto-configuration} of embedpython: the process-wide {@link PythonRuntime}, the default
+ * {@link PythonPool} ({@code pythonPool}), one pool per {@code python.pools.<name>} (qualifier {@code <name>}), a
+ * {@link PythonTemplate} on the default pool, and the {@link PythonLifecycle} that warms lazy pools before the
+ * application reports ready. Pools are closed when their beans are destroyed, after every lifecycle component (the
+ * web server included) has stopped.
+ * <p>
+ * The runtime is started by its bean factory method and closed when the bean is destroyed.
+ * {@link PythonRuntime#start(RuntimeOptions)} is reference-counted, so several contexts in one JVM (Spring's test
+ * context cache, a parent and a child) share one CPython, which is finalized when the last of them closes.
+ * <p>
+ * Thread contract: used by the bean factory, on the thread that refreshes the context.
+ */
+@AutoConfiguration
+@ConditionalOnProperty(prefix = "python", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(PythonProperties.class)
+@Import(PythonPoolsRegistrar.class)
+public final class PythonAutoConfiguration {
+
+	/**
+	 * The name of the default pool, configured under {@code python.pool}.
+	 */
+	public static final String DEFAULT_POOL_NAME = "default";
+
+	/**
+	 * The bean name of the default pool.
+	 */
+	public static final String DEFAULT_POOL_BEAN_NAME = "pythonPool";
+
+	static final String POOL_FACTORY_BEAN_NAME = "pythonPoolFactory";
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	PythonRuntime pythonRuntime(PythonProperties properties, ResourceLoader resourceLoader,
+			ObjectProvider<PythonRuntimeCustomizer> customizers) {
+		RuntimeOptions.Builder builder = RuntimeOptions.builder();
+		String home = properties.getHome();
+		if (home != null && !home.isBlank()) {
+			builder.home(expandHome("python.home", home));
+		}
+		String configuredCacheDir = properties.getCacheDir();
+		Path cacheDir = (configuredCacheDir != null && !configuredCacheDir.isBlank())
+				? expandHome("python.cache-dir", configuredCacheDir) : RuntimeOptions.defaultCacheDir();
+		builder.cacheDir(cacheDir);
+		builder.paths(new PythonPathResolver(resourceLoader, cacheDir).resolve(properties.getPath()));
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		return PythonRuntime.start(builder.build());
+	}
+
+	@Bean(POOL_FACTORY_BEAN_NAME)
+	@ConditionalOnMissingBean
+	PythonPoolFactory pythonPoolFactory(PythonRuntime runtime, PythonProperties properties, Environment environment,
+			ObjectProvider<PythonPoolCustomizer> customizers, ObjectProvider<CallObserver> callObserver) {
+		Duration shutdownPhaseTimeout = Binder.get(environment)
+			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+			.orElse(null);
+		return new PythonPoolFactory(runtime, properties, shutdownPhaseTimeout, customizers, callObserver);
+	}
+
+	@Bean(DEFAULT_POOL_BEAN_NAME)
+	@ConditionalOnMissingBean(PythonPool.class)
+	PythonPool pythonPool(PythonPoolFactory poolFactory) {
+		return poolFactory.create(DEFAULT_POOL_NAME);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnSingleCandidate(PythonPool.class)
+	PythonTemplate pythonTemplate(PythonPool pool) {
+		return new PythonTemplate(pool);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PythonLifecycle pythonLifecycle(ObjectProvider<PythonPool> pools) {
+		return new PythonLifecycle(pools);
+	}
+
+	/**
+	 * A path from configuration: a leading {@code ~} stands for the user's home directory.
+	 * @param value the configured value
+	 * @return the path
+	 */
+	static Path expandHome(String value) {
+		if (value.equals("~") || value.startsWith("~/")) {
+			return Path.of(System.getProperty("user.home") + value.substring(1));
+		}
+		return Path.of(value);
+	}
+
+	private static Path expandHome(String key, String value) {
+		try {
+			return expandHome(value.strip());
+		}
+		catch (RuntimeException ex) {
+			throw new InvalidConfigurationPropertyValueException(key, value, "is not a valid path: " + ex.getMessage());
+		}
+	}
+
+}

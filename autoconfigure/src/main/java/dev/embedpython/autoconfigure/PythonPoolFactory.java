@@ -1,0 +1,149 @@
+package dev.embedpython.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import dev.embedpython.CallObserver;
+import dev.embedpython.PoolOptions;
+import dev.embedpython.PythonPool;
+import dev.embedpython.PythonRuntime;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * Creates the auto-configured pools: maps a {@link PythonProperties.Pool} group to {@link PoolOptions}, checking
+ * each value against its key, applies the {@link PythonPoolCustomizer customizers}, creates the pool on the runtime
+ * (which warms it up: interpreters created, preloads imported, init script run) and installs the
+ * {@link CallObserver} bean, if there is one.
+ * <p>
+ * Thread contract: thread-safe; called by the bean factory while it creates pool beans.
+ */
+public final class PythonPoolFactory {
+
+	private static final Pattern POOL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+
+	private static final Pattern MODULE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
+
+	private final PythonRuntime runtime;
+
+	private final PythonProperties properties;
+
+	private final @Nullable Duration shutdownPhaseTimeout;
+
+	private final ObjectProvider<PythonPoolCustomizer> customizers;
+
+	private final ObjectProvider<CallObserver> callObserver;
+
+	/**
+	 * Create a factory.
+	 * @param runtime the runtime the pools are created on
+	 * @param properties the bound properties
+	 * @param shutdownPhaseTimeout {@code spring.lifecycle.timeout-per-shutdown-phase}, the drain timeout of pools
+	 * that set none
+	 * @param customizers the pool customizers
+	 * @param callObserver the observer to install on every pool, if any
+	 */
+	public PythonPoolFactory(PythonRuntime runtime, PythonProperties properties,
+			@Nullable Duration shutdownPhaseTimeout, ObjectProvider<PythonPoolCustomizer> customizers, ObjectProvider<CallObserver> callObserver) {
+		this.runtime = runtime;
+		this.properties = properties;
+		this.shutdownPhaseTimeout = shutdownPhaseTimeout;
+		this.customizers = customizers;
+		this.callObserver = callObserver;
+	}
+
+	/**
+	 * Create the pool of {@code python.pool} (for {@value PythonAutoConfiguration#DEFAULT_POOL_NAME}) or of
+	 * {@code python.pools.<name>}.
+	 * @param name the pool's name
+	 * @return the pool, warm
+	 */
+	public PythonPool create(String name) {
+		PythonPool pool = this.runtime.newPool(options(name));
+		CallObserver observer = this.callObserver.getIfUnique();
+		if (observer != null) {
+			pool.setCallObserver(observer);
+		}
+		return pool;
+	}
+
+	/**
+	 * The options of a pool: its properties checked and mapped, then customized.
+	 * @param name {@value PythonAutoConfiguration#DEFAULT_POOL_NAME} or a key of {@code python.pools}
+	 * @return the options
+	 * @throws InvalidConfigurationPropertyValueException naming the first invalid key
+	 */
+	PoolOptions options(String name) {
+		boolean isDefault = PythonAutoConfiguration.DEFAULT_POOL_NAME.equals(name);
+		String prefix = isDefault ? "python.pool" : "python.pools." + name;
+		PythonProperties.Pool pool = isDefault ? this.properties.getPool() : this.properties.getPools().get(name);
+		if (pool == null) {
+			throw new IllegalStateException("No pool named '" + name + "' is configured under python.pools (pools: "
+					+ this.properties.getPools().keySet() + ")");
+		}
+		PoolOptions.Builder builder = map(name, prefix, pool);
+		this.customizers.orderedStream().forEach((customizer) -> customizer.customize(name, builder));
+		return builder.build();
+	}
+
+	private PoolOptions.Builder map(String name, String prefix, PythonProperties.Pool pool) {
+		checkName(name, prefix);
+		PoolOptions.Builder builder = PoolOptions.builder().name(name);
+		Integer size = pool.getSize();
+		if (size != null) {
+			require(size >= 1, prefix + ".size", size, "must be at least 1");
+			builder.size(size);
+		}
+		require(pool.getIsolation() != null, prefix + ".isolation", null, "must be one of own-gil, shared-gil, main");
+		builder.isolation(pool.getIsolation());
+		Duration acquireTimeout = pool.getAcquireTimeout();
+		require(acquireTimeout != null && !acquireTimeout.isNegative(), prefix + ".acquire-timeout", acquireTimeout,
+				"must not be negative");
+		builder.acquireTimeout(acquireTimeout);
+		Duration callTimeout = pool.getCallTimeout();
+		require(callTimeout == null || (!callTimeout.isNegative() && !callTimeout.isZero()),
+				prefix + ".call-timeout", callTimeout, "must be positive (leave it unset for no limit)");
+		builder.callTimeout(callTimeout);
+		Duration stuckGracePeriod = pool.getStuckGracePeriod();
+		require(stuckGracePeriod != null && !stuckGracePeriod.isNegative() && !stuckGracePeriod.isZero(),
+				prefix + ".stuck-grace-period", stuckGracePeriod, "must be positive");
+		builder.stuckGracePeriod(stuckGracePeriod);
+		Duration drainTimeout = pool.getDrainTimeout();
+		if (drainTimeout != null) {
+			require(!drainTimeout.isNegative(), prefix + ".drain-timeout", drainTimeout, "must not be negative");
+			builder.drainTimeout(drainTimeout);
+		}
+		else if (this.shutdownPhaseTimeout != null && !this.shutdownPhaseTimeout.isNegative()) {
+			builder.drainTimeout(this.shutdownPhaseTimeout);
+		}
+		List<String> preload = pool.getPreload();
+		for (int i = 0; i < preload.size(); i++) {
+			String module = preload.get(i);
+			require(module != null && MODULE_NAME.matcher(module).matches(), prefix + ".preload[" + i + "]", module,
+					"is not a module name");
+		}
+		builder.preload(preload);
+		builder.initScript(pool.getInitScript());
+		require(pool.getMaxUses() >= 0, prefix + ".max-uses", pool.getMaxUses(), "must not be negative (0 for never)");
+		builder.maxUses(pool.getMaxUses());
+		builder.allowThreads(pool.isAllowThreads());
+		builder.allowFork(pool.isAllowFork());
+		builder.allowExec(pool.isAllowExec());
+		return builder;
+	}
+
+	static void checkName(String name, String prefix) {
+		require(POOL_NAME.matcher(name).matches(), prefix, name,
+				"a pool name starts with a letter or digit and holds only letters, digits, '.', '-' and '_'");
+	}
+
+	static void require(boolean condition, String key, @Nullable Object value, String reason) {
+		if (!condition) {
+			throw new InvalidConfigurationPropertyValueException(key, value, reason);
+		}
+	}
+
+}

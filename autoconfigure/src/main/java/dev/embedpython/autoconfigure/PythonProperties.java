@@ -1,0 +1,271 @@
+package dev.embedpython.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.embedpython.Isolation;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties of embedpython, prefix {@code python}. Values are checked when the runtime and the
+ * pools are created; an invalid one fails startup with an
+ * {@link org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException} naming the
+ * key.
+ * <p>
+ * Thread contract: bound once at startup by Spring, read-only afterwards.
+ */
+@ConfigurationProperties("python")
+public class PythonProperties {
+
+	/**
+	 * Whether to start the embedded Python runtime and create its pools.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Home of an external CPython 3.13+ (an installation prefix such as /opt/python3.14, or a venv). When unset,
+	 * the bundled runtime is used. A leading '~' stands for the user's home directory.
+	 */
+	private @Nullable String home;
+
+	/**
+	 * Directory where the bundled runtime is extracted and where classpath entries of 'python.path' that live
+	 * inside jars are copied. Must be writable and on a filesystem mounted with exec. A leading '~' stands for the
+	 * user's home directory.
+	 */
+	private @Nullable String cacheDir;
+
+	/**
+	 * Directories prepended to sys.path of every interpreter: file system paths, or 'classpath:' locations such as
+	 * 'classpath:python/' (also from an executable jar) and 'classpath*:' locations (every matching classpath
+	 * root).
+	 */
+	private List<String> path = new ArrayList<>();
+
+	/**
+	 * Default pool, bean 'pythonPool'.
+	 */
+	private final Pool pool = new Pool();
+
+	/**
+	 * Additional named pools; each becomes a PythonPool bean qualified with its name.
+	 */
+	private Map<String, Pool> pools = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable String getHome() {
+		return this.home;
+	}
+
+	public void setHome(@Nullable String home) {
+		this.home = home;
+	}
+
+	public @Nullable String getCacheDir() {
+		return this.cacheDir;
+	}
+
+	public void setCacheDir(@Nullable String cacheDir) {
+		this.cacheDir = cacheDir;
+	}
+
+	public List<String> getPath() {
+		return this.path;
+	}
+
+	public void setPath(List<String> path) {
+		this.path = path;
+	}
+
+	public Pool getPool() {
+		return this.pool;
+	}
+
+	public Map<String, Pool> getPools() {
+		return this.pools;
+	}
+
+	public void setPools(Map<String, Pool> pools) {
+		this.pools = pools;
+	}
+
+	/**
+	 * Settings of one pool of interpreters.
+	 */
+	public static class Pool {
+
+		/**
+		 * Number of interpreters (for the 'main' isolation: sessions of the main interpreter open at once). When
+		 * unset, the number of available processors.
+		 */
+		private @Nullable Integer size;
+
+		/**
+		 * How the interpreters are isolated: 'own-gil' sub-interpreters run Python in parallel, 'shared-gil' ones
+		 * share the main GIL but accept single-phase-init extension modules, 'main' uses the main interpreter.
+		 */
+		private Isolation isolation = Isolation.OWN_GIL;
+
+		/**
+		 * Longest wait for a free interpreter before a PoolExhaustedException.
+		 */
+		private Duration acquireTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Longest run of one Python call before a TimeoutError is raised in it. When unset, calls are not limited.
+		 */
+		private @Nullable Duration callTimeout;
+
+		/**
+		 * How long past its call timeout a call may go on (stuck in C code) before its interpreter is taken out of
+		 * rotation and replaced.
+		 */
+		private Duration stuckGracePeriod = Duration.ofSeconds(5);
+
+		/**
+		 * Longest wait for calls in flight when the pool closes at shutdown. When unset,
+		 * 'spring.lifecycle.timeout-per-shutdown-phase' if that is set, else 10 seconds.
+		 */
+		private @Nullable Duration drainTimeout;
+
+		/**
+		 * Modules imported in every interpreter when it is created, before the application reports ready.
+		 */
+		private List<String> preload = new ArrayList<>();
+
+		/**
+		 * Python code run in every interpreter when it is created, after the preloads.
+		 */
+		private @Nullable String initScript;
+
+		/**
+		 * Number of acquisitions after which an interpreter is recycled; 0 for never.
+		 */
+		private long maxUses;
+
+		/**
+		 * Whether Python code may start threads.
+		 */
+		private boolean allowThreads = true;
+
+		/**
+		 * Whether Python code may fork the process.
+		 */
+		private boolean allowFork;
+
+		/**
+		 * Whether Python code may exec another program in place of the process.
+		 */
+		private boolean allowExec;
+
+		public @Nullable Integer getSize() {
+			return this.size;
+		}
+
+		public void setSize(@Nullable Integer size) {
+			this.size = size;
+		}
+
+		public Isolation getIsolation() {
+			return this.isolation;
+		}
+
+		public void setIsolation(Isolation isolation) {
+			this.isolation = isolation;
+		}
+
+		public Duration getAcquireTimeout() {
+			return this.acquireTimeout;
+		}
+
+		public void setAcquireTimeout(Duration acquireTimeout) {
+			this.acquireTimeout = acquireTimeout;
+		}
+
+		public @Nullable Duration getCallTimeout() {
+			return this.callTimeout;
+		}
+
+		public void setCallTimeout(@Nullable Duration callTimeout) {
+			this.callTimeout = callTimeout;
+		}
+
+		public Duration getStuckGracePeriod() {
+			return this.stuckGracePeriod;
+		}
+
+		public void setStuckGracePeriod(Duration stuckGracePeriod) {
+			this.stuckGracePeriod = stuckGracePeriod;
+		}
+
+		public @Nullable Duration getDrainTimeout() {
+			return this.drainTimeout;
+		}
+
+		public void setDrainTimeout(@Nullable Duration drainTimeout) {
+			this.drainTimeout = drainTimeout;
+		}
+
+		public List<String> getPreload() {
+			return this.preload;
+		}
+
+		public void setPreload(List<String> preload) {
+			this.preload = preload;
+		}
+
+		public @Nullable String getInitScript() {
+			return this.initScript;
+		}
+
+		public void setInitScript(@Nullable String initScript) {
+			this.initScript = initScript;
+		}
+
+		public long getMaxUses() {
+			return this.maxUses;
+		}
+
+		public void setMaxUses(long maxUses) {
+			this.maxUses = maxUses;
+		}
+
+		public boolean isAllowThreads() {
+			return this.allowThreads;
+		}
+
+		public void setAllowThreads(boolean allowThreads) {
+			this.allowThreads = allowThreads;
+		}
+
+		public boolean isAllowFork() {
+			return this.allowFork;
+		}
+
+		public void setAllowFork(boolean allowFork) {
+			this.allowFork = allowFork;
+		}
+
+		public boolean isAllowExec() {
+			return this.allowExec;
+		}
+
+		public void setAllowExec(boolean allowExec) {
+			this.allowExec = allowExec;
+		}
+
+	}
+
+}

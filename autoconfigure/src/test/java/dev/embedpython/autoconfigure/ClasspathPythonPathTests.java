@@ -1,0 +1,104 @@
+package dev.embedpython.autoconfigure;
+
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import dev.embedpython.PythonTemplate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.io.DefaultResourceLoader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@code python.path} entries on the classpath: a directory inside a jar is copied to the cache
+ * directory, a directory on disk is used in place.
+ */
+class ClasspathPythonPathTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(PythonAutoConfiguration.class))
+		.withPropertyValues(TestPython.properties());
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void runWithClasspathPathInAJarShouldImportItsModules() throws IOException {
+		Path jar = TestJars.jar(this.temp.resolve("app.jar"), Map.of("python/jarmod.py",
+				"def answer():\n    return 42\n", "python/jarpkg/__init__.py", "",
+				"python/jarpkg/helpers.py", "def shout(text):\n    return text.upper()\n"));
+		try (URLClassLoader classLoader = new URLClassLoader(new URL[] { jar.toUri().toURL() },
+				getClass().getClassLoader())) {
+			this.contextRunner.withClassLoader(classLoader)
+				.withPropertyValues("python.path=classpath:python/")
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					PythonTemplate template = context.getBean(PythonTemplate.class);
+					assertThat(template.call("jarmod", "answer")).isEqualTo(42L);
+					assertThat(template.call("jarpkg.helpers", "shout", "hi")).isEqualTo("HI");
+					String file = (String) template.eval("__import__('jarmod').__file__");
+					assertThat(Path.of(file)).startsWith(Path.of(TestPython.cacheDir()).toAbsolutePath());
+				});
+		}
+	}
+
+	@Test
+	void resolveShouldCopyAJarDirectoryOnceByContent() throws IOException {
+		Path jar = TestJars.jar(this.temp.resolve("lib.jar"),
+				Map.of("scripts/a.py", "A = 1\n", "scripts/sub/b.py", "B = 2\n"));
+		Path cache = this.temp.resolve("cache");
+		try (URLClassLoader classLoader = new URLClassLoader(new URL[] { jar.toUri().toURL() }, null)) {
+			PythonPathResolver resolver = new PythonPathResolver(new DefaultResourceLoader(classLoader), cache);
+			List<Path> first = resolver.resolve(List.of("classpath:scripts"));
+			List<Path> second = resolver.resolve(List.of("classpath:scripts/"));
+			assertThat(first).hasSize(1).isEqualTo(second);
+			Path directory = first.get(0);
+			assertThat(directory).startsWith(cache.resolve("classpath"));
+			assertThat(directory.resolve("a.py")).hasContent("A = 1");
+			assertThat(directory.resolve("sub/b.py")).hasContent("B = 2");
+			try (var listing = Files.list(cache.resolve("classpath"))) {
+				assertThat(listing).containsExactly(directory);
+			}
+		}
+	}
+
+	@Test
+	void resolveShouldKeepEveryRootOfAClasspathStarLocation() throws IOException {
+		Path one = TestJars.jar(this.temp.resolve("one.jar"), Map.of("shared/one.py", "X = 1\n"));
+		Path two = TestJars.jar(this.temp.resolve("two.jar"), Map.of("shared/two.py", "X = 2\n"));
+		try (URLClassLoader classLoader = new URLClassLoader(
+				new URL[] { one.toUri().toURL(), two.toUri().toURL() }, null)) {
+			PythonPathResolver resolver = new PythonPathResolver(new DefaultResourceLoader(classLoader),
+					this.temp.resolve("cache"));
+			assertThat(resolver.resolve(List.of("classpath:shared/"))).hasSize(1);
+			List<Path> all = resolver.resolve(List.of("classpath*:shared/"));
+			assertThat(all).hasSize(2);
+			assertThat(all.get(0).resolve("one.py")).exists();
+			assertThat(all.get(1).resolve("two.py")).exists();
+		}
+	}
+
+	@Test
+	void resolveShouldUseADirectoryOnDiskInPlace() throws IOException {
+		Path classes = Files.createDirectories(this.temp.resolve("classes/python"));
+		Files.writeString(classes.resolve("diskmod.py"), "Y = 1\n");
+		try (URLClassLoader classLoader = new URLClassLoader(
+				new URL[] { this.temp.resolve("classes").toUri().toURL() }, null)) {
+			PythonPathResolver resolver = new PythonPathResolver(new DefaultResourceLoader(classLoader),
+					this.temp.resolve("cache"));
+			assertThat(resolver.resolve(List.of("classpath:python/", classes.toString())))
+				.containsExactly(classes.toAbsolutePath().normalize(), classes.toAbsolutePath().normalize());
+			assertThat(this.temp.resolve("cache")).doesNotExist();
+		}
+	}
+
+}

@@ -1,0 +1,79 @@
+package dev.embedpython.autoconfigure.diagnostics;
+
+import dev.embedpython.PythonExtractionException;
+import dev.embedpython.PythonInitializationException;
+import dev.embedpython.PythonNotFoundException;
+import dev.embedpython.PythonVersionException;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for the failure analyzers of Python startup failures.
+ */
+class PythonFailureAnalyzersTests {
+
+	@Test
+	void analyzersShouldBeRegistered() {
+		// Boot's own analyzers need constructor arguments this loader does not supply: skip those.
+		assertThat(SpringFactoriesLoader.forDefaultResourceLocation()
+			.load(FailureAnalyzer.class, null, FailureHandler.handleMessage((message, failure) -> {
+			})))
+			.hasAtLeastOneElementOfType(PythonNotFoundFailureAnalyzer.class)
+			.hasAtLeastOneElementOfType(PythonVersionFailureAnalyzer.class)
+			.hasAtLeastOneElementOfType(PythonExtractionFailureAnalyzer.class)
+			.hasAtLeastOneElementOfType(PythonInitializationFailureAnalyzer.class);
+	}
+
+	@Test
+	void notFoundShouldSuggestPythonHomeOrTheBundledRuntime() {
+		FailureAnalysis analysis = analyze(new PythonNotFoundFailureAnalyzer(),
+				new PythonNotFoundException("No libpython3.x.so under '/opt/python'", null));
+		assertThat(analysis.getDescription()).contains("No usable CPython").contains("/opt/python");
+		assertThat(analysis.getAction()).contains("python.home").contains("org.bytedeco:cpython");
+	}
+
+	@Test
+	void versionShouldNameTheVersionsAndSuggestAnUpgrade() {
+		FailureAnalysis analysis = analyze(new PythonVersionFailureAnalyzer(),
+				new PythonVersionException("'/usr' holds CPython 3.11", "3.11", "3.13+"));
+		assertThat(analysis.getDescription()).contains("CPython 3.11").contains("needs 3.13+");
+		assertThat(analysis.getAction()).contains("Install CPython 3.13+").contains("python.home");
+	}
+
+	@Test
+	void extractionShouldSuggestAWritableExecCacheDir() {
+		FailureAnalysis analysis = analyze(new PythonExtractionFailureAnalyzer(),
+				new PythonExtractionException("Cannot write to '/tmp/embedpython'", null));
+		assertThat(analysis.getDescription()).contains("could not be extracted").contains("/tmp/embedpython");
+		assertThat(analysis.getAction()).contains("python.cache-dir").contains("writable").contains("exec");
+	}
+
+	@Test
+	void initializationShouldQuoteCPythonAndSuggestChecks() {
+		FailureAnalysis analysis = analyze(new PythonInitializationFailureAnalyzer(),
+				new PythonInitializationException("Failed to import encodings module", null));
+		assertThat(analysis.getDescription()).contains("CPython failed to initialize")
+			.contains("Failed to import encodings module");
+		assertThat(analysis.getAction()).contains("python.home").contains("encodings");
+	}
+
+	@Test
+	void analyzerShouldIgnoreOtherFailures() {
+		assertThat(new PythonNotFoundFailureAnalyzer().analyze(new IllegalStateException("other"))).isNull();
+	}
+
+	private static FailureAnalysis analyze(FailureAnalyzer analyzer, RuntimeException cause) {
+		FailureAnalysis analysis = analyzer.analyze(new BeanCreationException("pythonRuntime", "failed", cause));
+		assertThat(analysis).isNotNull();
+		assertThat(analysis.getCause()).isSameAs(cause);
+		return analysis;
+	}
+
+}
