@@ -1,0 +1,248 @@
+package dev.embedpython.sample;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.embedpython.sample.analysis.AnalyzeRequest;
+import dev.embedpython.sample.analysis.TextAnalysis;
+import dev.embedpython.sample.render.RenderedText;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.assertj.core.api.InstanceOfAssertFactory;
+import org.assertj.core.api.MapAssert;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+import static org.assertj.core.api.Assertions.as;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.INTEGER;
+
+/**
+ * Every endpoint over real HTTP against the application as configured by its own {@code application.yml}.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+class SampleApplicationTests {
+
+	private static final InstanceOfAssertFactory<?, MapAssert<String, Object>> JSON_OBJECT = InstanceOfAssertFactories
+		.map(String.class, Object.class);
+
+	@LocalServerPort
+	private int port;
+
+	private Api api;
+
+	@BeforeEach
+	void createClient() {
+		this.api = new Api(this.port);
+	}
+
+	@Test
+	void analyzeReturnsStatisticsComputedByPython() {
+		ResponseEntity<TextAnalysis> response = this.api.post("/api/analyze", Map.of("text", Texts.ENGLISH),
+				TextAnalysis.class);
+		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+		TextAnalysis analysis = response.getBody();
+		assertThat(analysis).isNotNull();
+		assertThat(analysis).isEqualTo(new TextAnalysis(31, 24, 4, 42, 84.3, "easy",
+				new TextAnalysis.Language("en", 0.39),
+				List.of(new TextAnalysis.Term("dog", 2), new TextAnalysis.Term("affair", 1),
+						new TextAnalysis.Term("amused", 1), new TextAnalysis.Term("bones", 1),
+						new TextAnalysis.Term("brown", 1))));
+	}
+
+	@Test
+	void analyzeGuessesLanguages() {
+		assertThat(language(Texts.FRENCH)).isEqualTo("fr");
+		assertThat(language(Texts.GERMAN)).isEqualTo("de");
+		assertThat(language(Texts.SPANISH)).isEqualTo("es");
+		assertThat(language(Texts.ITALIAN)).isEqualTo("it");
+		assertThat(language(Texts.NO_WORDS)).isEqualTo("und");
+	}
+
+	private String language(String text) {
+		TextAnalysis analysis = this.api.post("/api/analyze", Map.of("text", text), TextAnalysis.class).getBody();
+		assertThat(analysis).isNotNull();
+		return analysis.language().code();
+	}
+
+	@Test
+	void analyzeJavaReturnsTheSameResultAsPython() {
+		TextAnalysis python = this.api.post("/api/analyze", Map.of("text", Texts.FRENCH), TextAnalysis.class)
+			.getBody();
+		ResponseEntity<TextAnalysis> java = this.api.post("/api/analyze-java", Map.of("text", Texts.FRENCH),
+				TextAnalysis.class);
+		assertThat(java.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(java.getBody()).isNotNull().isEqualTo(python);
+	}
+
+	@Test
+	void analyzeWithMalformedJsonIsBadRequest() {
+		ResponseEntity<Map<String, Object>> response = this.api.postRaw("/api/analyze", "{\"text\": ",
+				MediaType.APPLICATION_JSON);
+		assertProblem(response, HttpStatus.BAD_REQUEST);
+	}
+
+	@Test
+	void analyzeWithoutTextIsBadRequestNamingTheField() {
+		ResponseEntity<Map<String, Object>> response = this.api.post("/api/analyze", Map.of("txt", "typo"));
+		assertProblem(response, HttpStatus.BAD_REQUEST);
+		assertThat(response.getBody()).extractingByKey("errors")
+			.asInstanceOf(InstanceOfAssertFactories.LIST)
+			.singleElement()
+			.isEqualTo(Map.of("field", "text", "message", "must not be blank"));
+	}
+
+	@Test
+	void analyzeWithBlankTextIsBadRequest() {
+		assertProblem(this.api.post("/api/analyze", Map.of("text", " \n\t ")), HttpStatus.BAD_REQUEST);
+		assertProblem(this.api.post("/api/analyze-java", Map.of("text", "")), HttpStatus.BAD_REQUEST);
+	}
+
+	@Test
+	void analyzeWithTooLongTextIsBadRequest() {
+		String text = "a".repeat(AnalyzeRequest.MAX_TEXT_LENGTH + 1);
+		assertProblem(this.api.post("/api/analyze", Map.of("text", text)), HttpStatus.BAD_REQUEST);
+	}
+
+	@Test
+	void analyzeWithWrongTypeIsBadRequest() {
+		assertProblem(this.api.post("/api/analyze", Map.of("text", List.of("not", "a", "string"))),
+				HttpStatus.BAD_REQUEST);
+	}
+
+	@Test
+	void analyzeAsPlainTextIsUnsupportedMediaType() {
+		assertProblem(this.api.postRaw("/api/analyze", "hello", MediaType.TEXT_PLAIN),
+				HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+	}
+
+	@Test
+	void renderReturnsTheDictAsARecord() {
+		ResponseEntity<RenderedText> response = this.api.post("/api/render",
+				Map.of("template", "Dear $name, order ${order} ships today and costs $$5 less.", "values",
+						Map.of("name", "Ada", "order", "A-17")),
+				RenderedText.class);
+		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(response.getBody()).isEqualTo(new RenderedText(
+				"Dear Ada, order A-17 ships today and costs $5 less.", List.of("name", "order"), 51));
+	}
+
+	@Test
+	void renderCountsCodePoints() {
+		RenderedText rendered = this.api
+			.post("/api/render", Map.of("template", "$who 😀", "values", Map.of("who", "Zoë")), RenderedText.class)
+			.getBody();
+		assertThat(rendered).isEqualTo(new RenderedText("Zoë 😀", List.of("who"), 5));
+	}
+
+	@Test
+	void renderWithoutValueForAPlaceholderIsPythonKeyError() {
+		ResponseEntity<Map<String, Object>> response = this.api.post("/api/render",
+				Map.of("template", "Hello $missing", "values", Map.of("name", "Ada")));
+		assertProblem(response, HttpStatus.INTERNAL_SERVER_ERROR);
+		assertThat(response.getBody()).containsEntry("pythonType", "KeyError")
+			.containsEntry("title", "Python error");
+		assertThat(response.getBody().toString()).doesNotContain("Traceback").doesNotContain("render.py");
+	}
+
+	@Test
+	void renderWithMalformedPlaceholderIsPythonValueError() {
+		ResponseEntity<Map<String, Object>> response = this.api.post("/api/render",
+				Map.of("template", "Costs $ 5"));
+		assertProblem(response, HttpStatus.INTERNAL_SERVER_ERROR);
+		assertThat(response.getBody()).containsEntry("pythonType", "ValueError");
+	}
+
+	@Test
+	void renderWithoutTemplateIsBadRequest() {
+		assertProblem(this.api.post("/api/render", Map.of("values", Map.of())), HttpStatus.BAD_REQUEST);
+	}
+
+	@Test
+	void pythonInfoShowsRuntimeAndPool() {
+		ResponseEntity<Map<String, Object>> response = this.api.get("/api/python");
+		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+		Map<String, Object> body = response.getBody();
+		assertThat(body).isNotNull();
+		assertThat((String) body.get("version")).startsWith("3.");
+		assertThat(body).containsEntry("bundled", true).containsKey("home");
+		assertThat(body).extractingByKey("pools", as(InstanceOfAssertFactories.LIST))
+			.anySatisfy((pool) -> assertThat(pool).asInstanceOf(JSON_OBJECT)
+				.containsEntry("name", "default")
+				.containsEntry("isolation", "own-gil")
+				.containsEntry("callTimeout", "PT10S")
+				.hasEntrySatisfying("size", (size) -> assertThat(size).asInstanceOf(INTEGER).isPositive()));
+	}
+
+	@Test
+	void pythonInfoIsReadOnly() {
+		assertThat(this.api.post("/api/python", Map.of()).getStatusCode())
+			.isEqualTo(HttpStatus.METHOD_NOT_ALLOWED);
+	}
+
+	@Test
+	void healthShowsPythonComponentWithPoolDetails() {
+		ResponseEntity<Map<String, Object>> response = this.api.get("/actuator/health");
+		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(response.getBody()).extractingByKey("components", as(JSON_OBJECT))
+			.extractingByKey("python", as(JSON_OBJECT))
+			.containsEntry("status", "UP")
+			.extractingByKey("details", as(JSON_OBJECT))
+			.containsKeys("version", "home")
+			.extractingByKey("pools", as(JSON_OBJECT))
+			.extractingByKey("default", as(JSON_OBJECT))
+			.containsEntry("isolation", "own-gil")
+			.containsEntry("probe", "ok")
+			.containsKeys("active", "idle", "pending", "stuck", "timeouts")
+			.hasEntrySatisfying("size", (size) -> assertThat(size).asInstanceOf(INTEGER).isPositive());
+	}
+
+	@Test
+	void pythonActuatorEndpointShowsInterpretersAndIsReadOnly() {
+		ResponseEntity<Map<String, Object>> response = this.api.get("/actuator/python");
+		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(response.getBody()).containsEntry("bundled", true)
+			.extractingByKey("pools", as(JSON_OBJECT))
+			.extractingByKey("default", as(JSON_OBJECT))
+			.extractingByKey("interpreters", as(InstanceOfAssertFactories.LIST))
+			.isNotEmpty();
+		assertThat(this.api.post("/actuator/python/default", Map.of()).getStatusCode().is2xxSuccessful()).isFalse();
+		assertThat(this.api.get("/actuator/python").getBody()).extractingByKey("pools", as(JSON_OBJECT))
+			.extractingByKey("default", as(JSON_OBJECT))
+			.containsEntry("recycled", 0);
+	}
+
+	@Test
+	void prometheusCountsPythonCalls() {
+		double before = pythonCallCount();
+		for (int i = 0; i < 5; i++) {
+			assertThat(this.api.post("/api/analyze", Map.of("text", "Counting calls, call " + i)).getStatusCode())
+				.isEqualTo(HttpStatus.OK);
+		}
+		assertThat(pythonCallCount()).isGreaterThanOrEqualTo(before + 5);
+	}
+
+	private double pythonCallCount() {
+		String scrape = this.api.getText("/actuator/prometheus");
+		List<String> samples = scrape.lines()
+			.filter((line) -> line.startsWith("python_calls_seconds_count"))
+			.toList();
+		assertThat(samples).as("python_calls_seconds_count samples in\n%s", scrape).isNotEmpty();
+		return samples.stream()
+			.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.sum();
+	}
+
+	private static void assertProblem(ResponseEntity<Map<String, Object>> response, HttpStatus status) {
+		assertThat(response.getStatusCode()).isEqualTo(status);
+		assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(response.getBody()).containsEntry("status", status.value());
+	}
+
+}
