@@ -66,17 +66,28 @@ public record PyTypes(long none, long trueObject, long falseObject, long boolTyp
 	 * @return {@code true} for None, True, False and the cached small ints
 	 */
 	public boolean isImmortal(long object) {
-		if (object == this.none || object == this.trueObject || object == this.falseObject) {
-			return true;
-		}
+		return object == this.none || object == this.trueObject || object == this.falseObject
+				|| smallIntIndex(object) >= 0;
+	}
+
+	/**
+	 * Where an object is in the small-int table: the small ints are one static array, so a pointer in its range
+	 * is one of them (checked against the table, so a different layout only disables the shortcut).
+	 * @param object the object
+	 * @return the index ({@code value - }{@value #SMALL_INT_MIN}), or -1 if it is not a cached small int
+	 */
+	public int smallIntIndex(long object) {
 		long first = this.smallInts[0];
 		long last = this.smallInts[this.smallInts.length - 1];
 		if (object < first || object > last) {
-			return false;
+			return -1;
 		}
 		long stride = (last - first) / (this.smallInts.length - 1);
-		return stride > 0 && (object - first) % stride == 0
-				&& this.smallInts[(int) ((object - first) / stride)] == object;
+		if (stride <= 0 || (object - first) % stride != 0) {
+			return -1;
+		}
+		int index = (int) ((object - first) / stride);
+		return (this.smallInts[index] == object) ? index : -1;
 	}
 
 	private static long address(NativeLibrary library, String symbol) {

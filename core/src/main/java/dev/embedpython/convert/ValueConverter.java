@@ -196,6 +196,10 @@ public final class ValueConverter {
 		if (object == this.types.falseObject()) {
 			return Boolean.FALSE;
 		}
+		int smallInt = this.types.smallIntIndex(object);
+		if (smallInt >= 0) {
+			return (long) (smallInt + PyTypes.SMALL_INT_MIN);
+		}
 		long type = CPython.typeOf(object);
 		// Exact built-in types by pointer first; subclasses by the type's flags.
 		if (type == this.types.longType()) {

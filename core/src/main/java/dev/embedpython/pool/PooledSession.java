@@ -143,10 +143,9 @@ final class PooledSession implements PythonSession {
 		CallObserver observer = this.pool.callObserver();
 		CallObserver.Call call = (observer != null)
 				? observer.start(this.pool.name(), (module != null) ? module + "." + name : name) : null;
-		long start = System.nanoTime();
 		try {
-			T result = this.virtual ? this.entry.runOnWorker(() -> runAttached(operation, start))
-					: runAttached(operation, start);
+			T result = this.virtual ? this.entry.runOnWorker(() -> runAttached(operation))
+					: runAttached(operation);
 			if (call != null) {
 				call.end(CallOutcome.SUCCESS, null);
 			}
@@ -160,7 +159,7 @@ final class PooledSession implements PythonSession {
 		}
 	}
 
-	private <T> @Nullable T runAttached(Operation<T> operation, long start) {
+	private <T> @Nullable T runAttached(Operation<T> operation) {
 		Interpreter interpreter = this.entry.interpreter;
 		ThreadState threadState = interpreter.attach();
 		try {
@@ -168,7 +167,8 @@ final class PooledSession implements PythonSession {
 			// The call in flight is always tracked (pool close interrupts it); its start time only with a timeout.
 			int seq = this.entry.callSeq;
 			this.entry.running = threadState;
-			this.entry.callStartNanos = this.pool.hasCallTimeout() ? System.nanoTime() : 1;
+			long start = this.pool.hasCallTimeout() ? System.nanoTime() : 0;
+			this.entry.callStartNanos = (start != 0) ? start : 1;
 			try {
 				T result = operation.run(interpreter);
 				if (this.entry.firedSeq == seq) {
@@ -203,9 +203,11 @@ final class PooledSession implements PythonSession {
 
 	private String timeoutDetail(long start) {
 		java.time.Duration limit = this.pool.options().callTimeout();
-		return "pool '" + this.pool.name() + "': the call exceeded the call timeout of "
-				+ ((limit != null) ? limit.toMillis() + " ms" : "the pool's drain") + " (ran "
-				+ java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms)";
+		if (start == 0 || limit == null) {
+			return "pool '" + this.pool.name() + "' was closing and interrupted the call after its drain timeout";
+		}
+		return "pool '" + this.pool.name() + "': the call exceeded the call timeout of " + limit.toMillis()
+				+ " ms (ran " + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms)";
 	}
 
 	private void check() {
