@@ -79,14 +79,7 @@ public class CpuThroughputBenchmark {
 
 	@TearDown(Level.Trial)
 	public void stop() {
-		try {
-			if (this.pool != null) {
-				this.pool.close();
-			}
-		}
-		finally {
-			PythonFixture.release();
-		}
+		PythonFixture.release(this.pool);
 	}
 
 	private Object spin() {

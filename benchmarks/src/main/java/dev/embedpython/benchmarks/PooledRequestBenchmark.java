@@ -73,14 +73,7 @@ public class PooledRequestBenchmark {
 
 	@TearDown(Level.Trial)
 	public void stop() {
-		try {
-			if (this.pool != null) {
-				this.pool.close();
-			}
-		}
-		finally {
-			PythonFixture.release();
-		}
+		PythonFixture.release(this.pool);
 	}
 
 	/** A session of the benchmark's pool, held by the JMH worker thread for a whole iteration. */

@@ -68,6 +68,21 @@ final class PythonFixture {
 		return runtime;
 	}
 
+	/**
+	 * Close a benchmark's pool, then release the runtime.
+	 * @param pool the pool, or {@code null} if setup failed before creating it
+	 */
+	static void release(dev.embedpython.@org.jspecify.annotations.Nullable PythonPool pool) {
+		try {
+			if (pool != null) {
+				pool.close();
+			}
+		}
+		finally {
+			release();
+		}
+	}
+
 	static synchronized void release() {
 		if (references == 0) {
 			return;
