@@ -158,6 +158,18 @@ class ValueConversionTest {
 	}
 
 	@Test
+	void deeplyNestedDictsConvert() {
+		this.session.exec("deep = {}\ncur = deep\nfor i in range(100):\n    cur['k' + str(i)] = {'n': i}\n"
+				+ "    cur = cur['k' + str(i)]\n");
+		Object value = this.session.get("deep");
+		for (int i = 0; i < 100; i++) {
+			Map<?, ?> map = (Map<?, ?>) value;
+			value = map.get("k" + i);
+			assertThat(((Map<?, ?>) value).get("n")).isEqualTo((long) i);
+		}
+	}
+
+	@Test
 	void sets() {
 		Set<Object> set = new LinkedHashSet<>(List.of(1L, "a", 2.5d));
 		assertThat(roundTrip(set, "set")).isEqualTo(set);

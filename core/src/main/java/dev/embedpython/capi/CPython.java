@@ -147,7 +147,7 @@ public final class CPython {
 
 	public static native long PyUnicode_FromStringAndSize(byte[] utf8, long size);
 
-	public static native long PyUnicode_AsUTF8AndSize(long object, long[] size);
+	public static native long PyUnicode_AsUTF8AndSize(long object, long size);
 
 	public static native long PyBytes_FromStringAndSize(byte[] bytes, long size);
 
@@ -177,7 +177,7 @@ public final class CPython {
 
 	public static native int PyDict_GetItemStringRef(long dict, byte[] key, long[] result);
 
-	public static native int PyDict_Next(long dict, long[] position, long[] key, long[] value);
+	public static native int PyDict_Next(long dict, long position, long key, long value);
 
 	public static native long PyDict_Size(long dict);
 

@@ -263,13 +263,12 @@ public final class PythonErrors {
 		if (str == 0 || (CPython.PyType_GetFlags(CPython.typeOf(str)) & CPython.TPFLAGS_UNICODE_SUBCLASS) == 0) {
 			return null;
 		}
-		long[] size = new long[1];
-		long data = CPython.PyUnicode_AsUTF8AndSize(str, size);
-		if (data == 0) {
+		byte[] utf8 = Scratch.get().utf8(str);
+		if (utf8 == null) {
 			CPython.PyErr_Clear();
 			return null;
 		}
-		return new String(CPython.read(data, size[0]), StandardCharsets.UTF_8);
+		return new String(utf8, StandardCharsets.UTF_8);
 	}
 
 	/**

@@ -14,6 +14,7 @@ import java.util.Set;
 import dev.embedpython.PythonConversionException;
 import dev.embedpython.capi.CPython;
 import dev.embedpython.capi.PythonErrors;
+import dev.embedpython.capi.Scratch;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -269,9 +270,11 @@ public final class ValueConverter {
 	}
 
 	private static String toJavaString(long object) {
-		long[] size = new long[1];
-		long data = PythonErrors.check(CPython.PyUnicode_AsUTF8AndSize(object, size));
-		return new String(CPython.read(data, size[0]), StandardCharsets.UTF_8);
+		byte[] utf8 = Scratch.get().utf8(object);
+		if (utf8 == null) {
+			throw PythonErrors.fetch();
+		}
+		return new String(utf8, StandardCharsets.UTF_8);
 	}
 
 	private static byte[] toJavaBytes(long object) {
@@ -300,11 +303,29 @@ public final class ValueConverter {
 
 	private Map<@Nullable Object, @Nullable Object> toJavaMap(long object, int depth) {
 		Map<@Nullable Object, @Nullable Object> map = new LinkedHashMap<>();
-		long[] position = new long[1];
-		long[] key = new long[1];
-		long[] value = new long[1];
-		while (CPython.PyDict_Next(object, position, key, value) != 0) {
-			map.put(toJava(key[0], depth + 1), toJava(value[0], depth + 1));
+		// Position, key and value live in this nesting level's native slot (nested dicts use deeper slots).
+		if (depth >= Scratch.LEVELS) {
+			return toJavaMapDeep(object, depth);
+		}
+		Scratch scratch = Scratch.get();
+		int level = depth;
+		scratch.write(level, 0, 0);
+		while (CPython.PyDict_Next(object, scratch.slot(level, 0), scratch.slot(level, 1), scratch.slot(level, 2)) != 0) {
+			long key = scratch.read(level, 1);
+			long value = scratch.read(level, 2);
+			map.put(toJava(key, depth + 1), toJava(value, depth + 1));
+		}
+		return map;
+	}
+
+	private Map<@Nullable Object, @Nullable Object> toJavaMapDeep(long object, int depth) {
+		Map<@Nullable Object, @Nullable Object> map = new LinkedHashMap<>();
+		try (com.sun.jna.Memory words = new com.sun.jna.Memory(24)) {
+			words.clear();
+			long base = com.sun.jna.Pointer.nativeValue(words);
+			while (CPython.PyDict_Next(object, base, base + 8, base + 16) != 0) {
+				map.put(toJava(words.getLong(8), depth + 1), toJava(words.getLong(16), depth + 1));
+			}
 		}
 		return map;
 	}
@@ -318,9 +339,11 @@ public final class ValueConverter {
 		CPython.PyErr_Clear();
 		long text = PythonErrors.check(CPython.PyObject_Str(object));
 		try {
-			long[] size = new long[1];
-			long data = PythonErrors.check(CPython.PyUnicode_AsUTF8AndSize(text, size));
-			return new BigInteger(new String(CPython.read(data, size[0]), StandardCharsets.US_ASCII));
+			byte[] digits = Scratch.get().utf8(text);
+			if (digits == null) {
+				throw PythonErrors.fetch();
+			}
+			return new BigInteger(new String(digits, StandardCharsets.US_ASCII));
 		}
 		finally {
 			CPython.Py_DecRef(text);
@@ -334,13 +357,12 @@ public final class ValueConverter {
 			return "object";
 		}
 		try {
-			long[] size = new long[1];
-			long data = CPython.PyUnicode_AsUTF8AndSize(name, size);
-			if (data == 0) {
+			byte[] utf8 = Scratch.get().utf8(name);
+			if (utf8 == null) {
 				CPython.PyErr_Clear();
 				return "object";
 			}
-			return "'" + new String(CPython.read(data, size[0]), StandardCharsets.UTF_8) + "'";
+			return "'" + new String(utf8, StandardCharsets.UTF_8) + "'";
 		}
 		finally {
 			CPython.Py_DecRef(name);

@@ -1,0 +1,99 @@
+package dev.embedpython.capi;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Per-thread native memory for C out-parameters ({@code Py_ssize_t *}, {@code PyObject **}): passing an address
+ * as {@code long} avoids JNA copying a Java array in and out on every call. One slot of three words per nesting
+ * level (a dict iteration inside a dict iteration keeps its own position), plus one word for sizes.
+ * <p>
+ * Thread contract: each thread uses only its own instance ({@link #get()}); a slot is valid until the same
+ * thread reuses it.
+ */
+public final class Scratch {
+
+	/** Nesting levels with their own slot; deeper levels fall back to fresh memory. */
+	public static final int LEVELS = 64;
+
+	private static final int SLOT_BYTES = 24;
+
+	private static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(Scratch::new);
+
+	private final Memory memory = new Memory((long) SLOT_BYTES * LEVELS + 8);
+
+	private final long base = Pointer.nativeValue(this.memory);
+
+	private Scratch() {
+	}
+
+	/**
+	 * The calling thread's scratch memory.
+	 * @return the instance
+	 */
+	public static Scratch get() {
+		return CURRENT.get();
+	}
+
+	/**
+	 * Address of the size word.
+	 * @return the address
+	 */
+	public long size() {
+		return this.base + (long) SLOT_BYTES * LEVELS;
+	}
+
+	/**
+	 * Read the size word.
+	 * @return its value
+	 */
+	public long readSize() {
+		return this.memory.getLong((long) SLOT_BYTES * LEVELS);
+	}
+
+	/**
+	 * Address of word {@code index} (0-2) of the slot of a nesting level.
+	 * @param level the level, below {@link #LEVELS}
+	 * @param index the word
+	 * @return the address
+	 */
+	public long slot(int level, int index) {
+		return this.base + (long) SLOT_BYTES * level + 8L * index;
+	}
+
+	/**
+	 * Read word {@code index} of a level's slot.
+	 * @param level the level
+	 * @param index the word
+	 * @return its value
+	 */
+	public long read(int level, int index) {
+		return this.memory.getLong((long) SLOT_BYTES * level + 8L * index);
+	}
+
+	/**
+	 * Set word {@code index} of a level's slot.
+	 * @param level the level
+	 * @param index the word
+	 * @param value the value
+	 */
+	public void write(int level, int index, long value) {
+		this.memory.setLong((long) SLOT_BYTES * level + 8L * index, value);
+	}
+
+	/**
+	 * Read a {@code str} through {@code PyUnicode_AsUTF8AndSize}.
+	 * @param object the str
+	 * @return the UTF-8 bytes, or {@code null} with a Python exception set
+	 */
+	public byte @Nullable [] utf8(long object) {
+		long data = CPython.PyUnicode_AsUTF8AndSize(object, size());
+		if (data == 0) {
+			return null;
+		}
+		long length = readSize();
+		return (length == 0) ? new byte[0] : CPython.read(data, length);
+	}
+
+}
