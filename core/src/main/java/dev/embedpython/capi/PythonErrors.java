@@ -207,7 +207,13 @@ public final class PythonErrors {
 		}
 	}
 
-	private static @Nullable String stringAttribute(long object, byte[] name) {
+	/**
+	 * Read a {@code str} attribute, with any error cleared.
+	 * @param object the object
+	 * @param name the attribute name as a C string
+	 * @return the text, or {@code null} if it is missing or not a str
+	 */
+	public static @Nullable String stringAttribute(long object, byte[] name) {
 		long value = CPython.PyObject_GetAttrString(object, name);
 		if (value == 0) {
 			CPython.PyErr_Clear();

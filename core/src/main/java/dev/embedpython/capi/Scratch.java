@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Per-thread native memory for C out-parameters ({@code Py_ssize_t *}, {@code PyObject **}): passing an address
  * as {@code long} avoids JNA copying a Java array in and out on every call. One slot of three words per nesting
- * level (a dict iteration inside a dict iteration keeps its own position), plus one word for sizes.
+ * level (a dict iteration inside a dict iteration keeps its own position), one word for sizes, and room for the
+ * argument vector of a call.
  * <p>
  * Thread contract: each thread uses only its own instance ({@link #get()}); a slot is valid until the same
  * thread reuses it.
@@ -19,11 +20,18 @@ public final class Scratch {
 
 	private static final int SLOT_BYTES = 24;
 
+	private static final int ARGUMENT_SLOTS = 16;
+
+	private static final long ARGUMENTS_OFFSET = (long) SLOT_BYTES * LEVELS + 8;
+
 	private static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(Scratch::new);
 
-	private final Memory memory = new Memory((long) SLOT_BYTES * LEVELS + 8);
+	private final Memory memory = new Memory(ARGUMENTS_OFFSET + 8L * ARGUMENT_SLOTS);
 
 	private final long base = Pointer.nativeValue(this.memory);
+
+	/** Keeps a vector longer than the fixed slots alive until the next one replaces it. */
+	private @Nullable Memory overflow;
 
 	private Scratch() {
 	}
@@ -80,6 +88,22 @@ public final class Scratch {
 	 */
 	public void write(int level, int index, long value) {
 		this.memory.setLong((long) SLOT_BYTES * level + 8L * index, value);
+	}
+
+	/**
+	 * Copy a call's arguments into native memory, in one JNI write, for {@code PyObject_Vectorcall}.
+	 * @param args the argument pointers
+	 * @return the address of the vector (valid until this thread's next call)
+	 */
+	public long arguments(long[] args) {
+		if (args.length > ARGUMENT_SLOTS) {
+			Memory vector = new Memory(8L * args.length);
+			vector.write(0, args, 0, args.length);
+			this.overflow = vector;
+			return Pointer.nativeValue(vector);
+		}
+		this.memory.write(ARGUMENTS_OFFSET, args, 0, args.length);
+		return this.base + ARGUMENTS_OFFSET;
 	}
 
 	/**

@@ -28,6 +28,8 @@ public final class ValueConverter {
 
 	private static final int MAX_DEPTH = 256;
 
+	private static final byte[] QUALNAME = PythonErrors.cstring("__qualname__");
+
 	private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
 
 	private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
@@ -351,22 +353,8 @@ public final class ValueConverter {
 	}
 
 	private static String pythonTypeName(long type) {
-		long name = CPython.PyObject_GetAttrString(type, PythonErrors.cstring("__qualname__"));
-		if (name == 0) {
-			CPython.PyErr_Clear();
-			return "object";
-		}
-		try {
-			byte[] utf8 = Scratch.get().utf8(name);
-			if (utf8 == null) {
-				CPython.PyErr_Clear();
-				return "object";
-			}
-			return "'" + new String(utf8, StandardCharsets.UTF_8) + "'";
-		}
-		finally {
-			CPython.Py_DecRef(name);
-		}
+		String name = PythonErrors.stringAttribute(type, QUALNAME);
+		return (name != null) ? "'" + name + "'" : "object";
 	}
 
 	// Java -> Java (the requested result type)

@@ -548,12 +548,8 @@ public final class Engine {
 			// Retired interpreters whose users never came back: their thread states go now, and those users are
 			// tainted for later runtimes anyway (see CallerThread).
 			for (Interpreter interpreter : this.deferred) {
-				if (!interpreter.isEnded()) {
-					interpreter.end();
-					this.liveSubinterpreters.decrementAndGet();
-				}
+				finishEnd(interpreter);
 			}
-			this.deferred.clear();
 			return this.main.end();
 		});
 	}

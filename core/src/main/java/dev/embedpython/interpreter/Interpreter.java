@@ -10,12 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Pointer;
 import dev.embedpython.Isolation;
 import dev.embedpython.PythonException;
 import dev.embedpython.capi.CPython;
 import dev.embedpython.capi.PythonErrors;
+import dev.embedpython.capi.Scratch;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,11 +34,6 @@ public final class Interpreter {
 			+ "name, (len(text), None, text.splitlines(True), name))";
 
 	private static final int CODE_CACHE_SIZE = 512;
-
-	private static final int ARGUMENT_SLOTS = 16;
-
-	private static final ThreadLocal<Memory> ARGUMENTS = ThreadLocal
-		.withInitial(() -> new Memory(8L * ARGUMENT_SLOTS));
 
 	private static final long PURGE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -236,16 +230,9 @@ public final class Interpreter {
 		this.onOwnersReleased = whenReleased;
 		ThreadState mine = attach();
 		try {
+			purgeDeadThreadStates();
 			for (ThreadState threadState : this.threadStates) {
-				if (threadState == mine) {
-					continue;
-				}
-				if (!threadState.isThreadAlive()) {
-					if (threadState.claim()) {
-						deleteThreadState(threadState);
-					}
-				}
-				else {
+				if (threadState != mine) {
 					this.pendingOwners.incrementAndGet();
 					threadState.caller().retire(threadState);
 				}
@@ -262,19 +249,14 @@ public final class Interpreter {
 	 * @return {@code true} if no live owner holds a thread state any more
 	 */
 	boolean reapDeadOwners() {
-		ThreadState mine = attach();
+		attach();
 		try {
-			for (ThreadState threadState : this.threadStates) {
-				if (threadState != mine && !threadState.isThreadAlive() && threadState.claim()) {
-					deleteThreadState(threadState);
-					this.pendingOwners.decrementAndGet();
-				}
-			}
+			// Every thread state left after retire() belongs to an owner that was asked to delete it.
+			return this.pendingOwners.addAndGet(-purgeDeadThreadStates()) == 0;
 		}
 		finally {
 			detach();
 		}
-		return this.pendingOwners.get() == 0;
 	}
 
 	/**
@@ -407,10 +389,7 @@ public final class Interpreter {
 		if (args.length == 0) {
 			return PythonErrors.check(CPython.PyObject_Vectorcall(callable, 0, 0, 0));
 		}
-		// One JNI copy into a per-thread native buffer: cheaper than JNA marshalling a long[] argument.
-		Memory buffer = (args.length <= ARGUMENT_SLOTS) ? ARGUMENTS.get() : new Memory(8L * args.length);
-		buffer.write(0, args, 0, args.length);
-		return PythonErrors.check(CPython.PyObject_Vectorcall(callable, Pointer.nativeValue(buffer), args.length, 0));
+		return PythonErrors.check(CPython.PyObject_Vectorcall(callable, Scratch.get().arguments(args), args.length, 0));
 	}
 
 	/**

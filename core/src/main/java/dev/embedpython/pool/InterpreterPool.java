@@ -254,11 +254,7 @@ public final class InterpreterPool implements PythonPool {
 				entry.state.set(PoolEntry.RETIRING);
 				this.entries.remove(entry);
 				endLater(entry);
-				this.recycled.increment();
-				PoolListener current = this.listener;
-				if (current != null) {
-					current.recycled("stuck");
-				}
+				countRecycled("stuck");
 			}
 		}
 		else if (this.closed.get()) {
@@ -303,14 +299,18 @@ public final class InterpreterPool implements PythonPool {
 		this.entries.remove(entry);
 		OwnerThread.get().submit(() -> {
 			end(entry);
-			this.recycled.increment();
-			PoolListener current = this.listener;
-			if (current != null) {
-				current.recycled(reason);
-			}
+			countRecycled(reason);
 			addReplacement();
 			return null;
 		});
+	}
+
+	private void countRecycled(String reason) {
+		this.recycled.increment();
+		PoolListener current = this.listener;
+		if (current != null) {
+			current.recycled(reason);
+		}
 	}
 
 	private void addReplacement() {
