@@ -38,6 +38,10 @@ public final class PoolOptions {
 
 	private final boolean allowExec;
 
+	private final Duration creationTimeout;
+
+	private final @Nullable Duration leakDetectionThreshold;
+
 	private PoolOptions(Builder builder) {
 		this.name = builder.name;
 		this.size = builder.size;
@@ -52,6 +56,8 @@ public final class PoolOptions {
 		this.allowThreads = builder.allowThreads;
 		this.allowFork = builder.allowFork;
 		this.allowExec = builder.allowExec;
+		this.creationTimeout = builder.creationTimeout;
+		this.leakDetectionThreshold = builder.leakDetectionThreshold;
 	}
 
 	/**
@@ -89,6 +95,8 @@ public final class PoolOptions {
 		builder.allowThreads = this.allowThreads;
 		builder.allowFork = this.allowFork;
 		builder.allowExec = this.allowExec;
+		builder.creationTimeout = this.creationTimeout;
+		builder.leakDetectionThreshold = this.leakDetectionThreshold;
 		return builder;
 	}
 
@@ -144,6 +152,14 @@ public final class PoolOptions {
 		return this.allowExec;
 	}
 
+	public Duration creationTimeout() {
+		return this.creationTimeout;
+	}
+
+	public @Nullable Duration leakDetectionThreshold() {
+		return this.leakDetectionThreshold;
+	}
+
 	@Override
 	public String toString() {
 		return "PoolOptions[name=" + this.name + ", size=" + this.size + ", isolation=" + this.isolation
@@ -181,6 +197,10 @@ public final class PoolOptions {
 		private boolean allowFork;
 
 		private boolean allowExec;
+
+		private Duration creationTimeout = Duration.ofSeconds(60);
+
+		private @Nullable Duration leakDetectionThreshold;
 
 		private Builder() {
 		}
@@ -319,6 +339,29 @@ public final class PoolOptions {
 		}
 
 		/**
+		 * Longest time the preloads and the init script of one new interpreter may take; past it they are
+		 * interrupted with {@code TimeoutError} and creation fails naming the module or script. Default 60 s.
+		 * @param creationTimeout positive
+		 * @return this builder
+		 */
+		public Builder creationTimeout(Duration creationTimeout) {
+			this.creationTimeout = Objects.requireNonNull(creationTimeout, "creationTimeout");
+			return this;
+		}
+
+		/**
+		 * How long a session may stay borrowed before a warning with the stack trace of its acquisition is logged
+		 * (a session that is never closed holds its interpreter for good); {@code null} (the default) for no
+		 * detection. Capturing the stack costs a few microseconds per acquisition while enabled.
+		 * @param leakDetectionThreshold positive, or {@code null}
+		 * @return this builder
+		 */
+		public Builder leakDetectionThreshold(@Nullable Duration leakDetectionThreshold) {
+			this.leakDetectionThreshold = leakDetectionThreshold;
+			return this;
+		}
+
+		/**
 		 * Validate and build.
 		 * @return the options
 		 * @throws IllegalArgumentException naming the first invalid setting
@@ -335,6 +378,12 @@ public final class PoolOptions {
 			require(!this.drainTimeout.isNegative(), "drainTimeout",
 					"must not be negative but was " + this.drainTimeout);
 			require(this.maxUses >= 0, "maxUses", "must not be negative but was " + this.maxUses);
+			require(!this.creationTimeout.isNegative() && !this.creationTimeout.isZero(), "creationTimeout",
+					"must be positive but was " + this.creationTimeout);
+			require(this.leakDetectionThreshold == null
+					|| (!this.leakDetectionThreshold.isNegative() && !this.leakDetectionThreshold.isZero()),
+					"leakDetectionThreshold", "must be positive (or null for none) but was "
+							+ this.leakDetectionThreshold);
 			for (String module : this.preload) {
 				require(module != null && module.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*"),
 						"preload", "'" + module + "' is not a module name");

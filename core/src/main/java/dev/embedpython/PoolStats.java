@@ -14,14 +14,34 @@ package dev.embedpython;
  * @param recycled interpreters ended and replaced since the pool started
  * @param timeouts calls that exceeded the call timeout
  * @param threadStates CPython thread states the pool's interpreters currently hold for Java threads
+ * @param missing interpreters the pool is short of because creating a replacement failed (it retries with
+ * back-off)
  */
 public record PoolStats(String name, int size, int active, int idle, int pending, int stuck, long created,
-		long recycled, long timeouts, int threadStates) {
+		long recycled, long timeouts, int threadStates, int missing) {
+
+	/**
+	 * A snapshot of a pool that is short of no interpreter.
+	 * @param name the pool's name
+	 * @param size the interpreters in rotation (active + idle)
+	 * @param active interpreters lent to a session
+	 * @param idle interpreters ready to be lent
+	 * @param pending threads waiting in {@link PythonPool#acquire()}
+	 * @param stuck interpreters taken out of rotation
+	 * @param created interpreters created since the pool started
+	 * @param recycled interpreters ended and replaced since the pool started
+	 * @param timeouts calls that exceeded the call timeout
+	 * @param threadStates CPython thread states held for Java threads
+	 */
+	public PoolStats(String name, int size, int active, int idle, int pending, int stuck, long created,
+			long recycled, long timeouts, int threadStates) {
+		this(name, size, active, idle, pending, stuck, created, recycled, timeouts, threadStates, 0);
+	}
 
 	@Override
 	public String toString() {
 		return "total=" + size + ", active=" + active + ", idle=" + idle + ", waiting=" + pending + ", stuck="
-				+ stuck;
+				+ stuck + ((missing > 0) ? ", missing=" + missing : "");
 	}
 
 }

@@ -34,6 +34,12 @@ public final class PythonRuntime implements AutoCloseable {
 
 	private static @Nullable PythonRuntime running;
 
+	/** A runtime whose last close could not finalize CPython: the next start continues with its engine. */
+	private static @Nullable Unfinalized unfinalized;
+
+	/** How long the last close waits for non-daemon Python threads of the main interpreter. */
+	private static final long THREAD_JOIN_NANOS = TimeUnit.SECONDS.toNanos(5);
+
 	private final RuntimeOptions options;
 
 	private final Engine engine;
@@ -87,6 +93,10 @@ public final class PythonRuntime implements AutoCloseable {
 				current.references++;
 				return current;
 			}
+			Unfinalized previous = unfinalized;
+			if (previous != null) {
+				return adopt(previous, options);
+			}
 			long start = System.nanoTime();
 			BundledRuntime.Extraction extraction = null;
 			PythonHome home;
@@ -105,7 +115,7 @@ public final class PythonRuntime implements AutoCloseable {
 				runtime = new PythonRuntime(options, engine, extraction, System.nanoTime() - start);
 			}
 			catch (RuntimeException ex) {
-				engine.finish();
+				engine.finish(0);
 				throw ex;
 			}
 			running = runtime;
@@ -116,6 +126,22 @@ public final class PythonRuntime implements AutoCloseable {
 							+ TimeUnit.NANOSECONDS.toMillis(runtime.extraction.nanos()) + " ms" : ""));
 			return runtime;
 		}
+	}
+
+	private static PythonRuntime adopt(Unfinalized previous, RuntimeOptions options) {
+		if (!Objects.equals(previous.options().home(), options.home())) {
+			throw new PythonInitializationException("CPython from '" + previous.engine().home().home()
+					+ "' is still initialized in this JVM: the last PythonRuntime.close() could not finalize it ("
+					+ previous.reason() + "), so '" + ((options.home() != null) ? options.home() : "bundled")
+					+ "' cannot be used. Configure the same home, or restart the JVM.", null);
+		}
+		previous.engine().addPaths(options.paths());
+		PythonRuntime runtime = new PythonRuntime(options, previous.engine(), previous.extraction(), 0);
+		unfinalized = null;
+		running = runtime;
+		logger.log(Level.WARNING, () -> "Continuing with CPython " + previous.engine().version()
+				+ ", which the last close could not finalize (" + previous.reason() + ")");
+		return runtime;
 	}
 
 	/**
@@ -209,6 +235,12 @@ public final class PythonRuntime implements AutoCloseable {
 	/**
 	 * Release one reference; the last one closes every pool and finalizes CPython on {@code python-main}. Extra
 	 * calls after that do nothing.
+	 * <p>
+	 * CPython is not finalized while something still runs in it: a call on the main interpreter or a
+	 * sub-interpreter that outlived its pool's drain timeout, a sub-interpreter whose Python threads have not
+	 * finished, or a non-daemon Python thread of the main interpreter that does not finish within 5 s. Finalizing
+	 * under them would crash or hang the JVM, so close logs what is still running and leaves CPython initialized;
+	 * the next {@link #start} continues with it (the calls in flight complete normally).
 	 */
 	@Override
 	public void close() {
@@ -220,21 +252,57 @@ public final class PythonRuntime implements AutoCloseable {
 			if (running == this) {
 				running = null;
 			}
+			List<InterpreterPool> mainPools = new ArrayList<>();
+			mainPools.add(this.mainLane);
 			for (PythonPool pool : new ArrayList<>(this.pools)) {
+				if (pool.options().isolation() == Isolation.MAIN && pool instanceof InterpreterPool mainPool) {
+					mainPools.add(mainPool);
+				}
 				pool.close();
 			}
 			this.mainLane.close();
+			String refusal = null;
 			// Interpreters whose calls outlived their pool's drain timeout end when those calls return.
 			if (!this.engine.awaitSubinterpretersEnded(TimeUnit.SECONDS.toNanos(30))) {
-				logger.log(Level.ERROR, "Not finalizing CPython: " + this.engine.liveSubinterpreters()
-						+ " sub-interpreter(s) still run calls that never returned");
-				return;
+				refusal = this.engine.liveSubinterpreters() + " sub-interpreter(s) still run calls that never returned";
 			}
-			int status = this.engine.finish();
-			if (status != 0) {
-				logger.log(Level.WARNING, "Py_FinalizeEx reported an error (" + status + ")");
+			for (InterpreterPool pool : mainPools) {
+				if (refusal == null && !pool.isDrained()) {
+					refusal = "pool '" + pool.name() + "' still runs a call or holds a session on the main "
+							+ "interpreter past its drain timeout (" + pool.stats() + ")";
+				}
+			}
+			if (refusal == null) {
+				Engine.Finish finish = this.engine.finish(THREAD_JOIN_NANOS);
+				refusal = finish.refusedBecause();
+				if (refusal == null && finish.status() != 0) {
+					logger.log(Level.WARNING, "Py_FinalizeEx reported an error (" + finish.status() + ")");
+				}
+			}
+			if (refusal != null) {
+				logger.log(Level.ERROR, "Not finalizing CPython: " + refusal + ". It stays initialized; the next "
+						+ "PythonRuntime.start() continues with it.");
+				unfinalized = new Unfinalized(this.engine, this.options, this.extraction, refusal);
 			}
 		}
+	}
+
+	/**
+	 * Why this JVM's CPython was left initialized by the last close, if it was.
+	 * @return the reason, or {@code null} when no runtime is left unfinalized
+	 */
+	public static @Nullable String unfinalizedReason() {
+		synchronized (LOCK) {
+			Unfinalized previous = unfinalized;
+			return (previous != null) ? previous.reason() : null;
+		}
+	}
+
+	/**
+	 * A closed runtime whose CPython could not be finalized.
+	 */
+	private record Unfinalized(Engine engine, RuntimeOptions options, BundledRuntime.@Nullable Extraction extraction,
+			String reason) {
 	}
 
 	private void checkRunning() {

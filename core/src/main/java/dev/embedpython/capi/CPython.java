@@ -119,6 +119,12 @@ public final class CPython {
 
 	public static native long PyThread_get_thread_ident();
 
+	/** The first thread state of an interpreter's list; 0 when it has none. */
+	public static native long PyInterpreterState_ThreadHead(long interp);
+
+	/** The next thread state in its interpreter's list; 0 at the end. */
+	public static native long PyThreadState_Next(long tstate);
+
 	public static native void Py_EndInterpreter(long tstate);
 
 	public static native PyStatus.ByValue Py_NewInterpreterFromConfig(long[] tstateOut, Pointer config);

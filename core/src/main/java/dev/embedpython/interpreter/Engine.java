@@ -7,14 +7,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
@@ -46,6 +52,8 @@ import org.jspecify.annotations.Nullable;
  * called from any thread; they run on {@code python-main}, one at a time. Accessors are thread-safe.
  */
 public final class Engine {
+
+	private static final Logger logger = System.getLogger(Engine.class.getName());
 
 	private static final int RTLD_LAZY = 0x1;
 
@@ -80,7 +88,11 @@ public final class Engine {
 
 	private final Interpreter main;
 
-	private final AtomicInteger liveSubinterpreters = new AtomicInteger();
+	/** Sub-interpreters created and not yet ended. */
+	private final Set<Interpreter> live = ConcurrentHashMap.newKeySet();
+
+	/** Interpreters whose "cannot end yet" warning was logged. */
+	private final Set<Interpreter> warned = ConcurrentHashMap.newKeySet();
 
 	private final ReentrantLock endedLock = new ReentrantLock();
 
@@ -173,7 +185,7 @@ public final class Engine {
 		PyTypes types = PyTypes.lookup(lib);
 		PythonErrors.setSyntaxErrorType(types.syntaxError());
 		Interpreter main = new Interpreter(CPython.PyInterpreterState_Main(), Isolation.MAIN, generation,
-				mainThreadState);
+				mainThreadState, "main");
 		String version;
 		try {
 			main.initNamespace();
@@ -185,7 +197,7 @@ public final class Engine {
 		}
 		catch (PythonException ex) {
 			CPython.PyEval_SaveThread();
-			main.end();
+			main.finalizeMain();
 			throw new PythonInitializationException("CPython started but its bootstrap failed: " + ex.getMessage(), ex);
 		}
 	}
@@ -346,14 +358,27 @@ public final class Engine {
 	}
 
 	/**
-	 * Create a sub-interpreter on {@code python-main}, bootstrap it, import the preloads and run the init script.
+	 * Create a sub-interpreter: {@code Py_NewInterpreterFromConfig} and the bootstrap on {@code python-main}, then
+	 * the preloads and the init script on a set-up thread of its own, bounded by the pool's creation timeout, so
+	 * that a preload that never returns blocks neither {@code python-main} nor the caller for longer.
 	 * @param options the pool's options
 	 * @return the new interpreter, detached
-	 * @throws PythonException if the preload or init script fails (the interpreter is ended again)
+	 * @throws PythonInitializationException if creation fails or the set-up fails or overruns (naming the pool,
+	 * the module or script, with the Python exception as the cause); the interpreter is ended again
 	 */
 	public Interpreter createInterpreter(PoolOptions options) {
 		checkRunning();
-		return OwnerThread.get().call(() -> newInterpreter(options));
+		Interpreter interpreter = OwnerThread.get().call(() -> newInterpreter(options));
+		try {
+			setUp(interpreter, options);
+		}
+		catch (RuntimeException | Error ex) {
+			if (!(ex instanceof SetupAbandoned)) {
+				endInterpreter(interpreter);
+			}
+			throw ex;
+		}
+		return interpreter;
 	}
 
 	private Interpreter newInterpreter(PoolOptions options) {
@@ -376,34 +401,211 @@ public final class Engine {
 		PyStatus status = CPython.Py_NewInterpreterFromConfig(threadState, config);
 		if (status.isException()) {
 			this.main.detach();
-			throw new PythonInitializationException("Cannot create a sub-interpreter: " + status.describe(), null);
+			throw new PythonInitializationException("Pool '" + options.name() + "': cannot create a sub-interpreter: "
+					+ status.describe(), null);
 		}
 		long state = CPython.PyThreadState_GetInterpreter(threadState[0]);
-		Interpreter interpreter = new Interpreter(state, options.isolation(), this.generation, threadState[0]);
+		Interpreter interpreter = new Interpreter(state, options.isolation(), this.generation, threadState[0],
+				options.name());
 		try {
 			interpreter.initNamespace();
 			bootstrap(interpreter, false);
-			for (String module : options.preload()) {
-				interpreter.exec("import " + module);
-			}
-			if (options.initScript() != null && !options.initScript().isBlank()) {
-				interpreter.exec(options.initScript());
-			}
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
+			// Whatever failed, python-main must not stay attached to the half-made interpreter.
 			CPython.PyEval_SaveThread();
-			interpreter.end();
-			throw ex;
+			this.live.add(interpreter);
+			attemptEnd(interpreter);
+			throw new PythonInitializationException("Pool '" + options.name()
+					+ "': bootstrapping a new sub-interpreter failed: " + ex.getMessage(), ex);
 		}
 		CPython.PyEval_SaveThread();
-		this.liveSubinterpreters.incrementAndGet();
+		this.live.add(interpreter);
 		return interpreter;
 	}
 
 	/**
-	 * End a sub-interpreter on {@code python-main}. The caller guarantees no other thread uses it. Threads that
-	 * used it and still live delete their own thread states first (see {@link CallerThread}): until they have, or
-	 * have died, the interpreter waits, retired.
+	 * Import the pool's preloads and run its init script in an interpreter, on a set-up thread of its own (which
+	 * leaves its thread state to the dead-thread purge), waiting at most the pool's creation timeout. On timeout
+	 * the set-up is interrupted with {@code TimeoutError} and abandoned: a sub-interpreter is ended when the set-up
+	 * returns.
+	 * @param interpreter the interpreter (a new sub-interpreter or the main one)
+	 * @param options the pool's options
+	 * @throws PythonInitializationException if a step fails or overruns
+	 */
+	public void setUp(Interpreter interpreter, PoolOptions options) {
+		String script = options.initScript();
+		if (options.preload().isEmpty() && (script == null || script.isBlank())) {
+			return;
+		}
+		SetupTask task = new SetupTask(interpreter, options);
+		Thread thread = new Thread(task, "python-setup-" + options.name() + "-" + interpreter.id());
+		thread.setDaemon(true);
+		thread.start();
+		java.time.Duration timeout = options.creationTimeout();
+		try {
+			task.done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			return;
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			if (cause instanceof RuntimeException runtimeException) {
+				throw runtimeException;
+			}
+			if (cause instanceof Error error) {
+				throw error;
+			}
+			throw new IllegalStateException(cause);
+		}
+		catch (TimeoutException ex) {
+			if (!task.abandon()) {
+				// It finished just now.
+				OwnerThread.awaitUninterruptibly(task.done);
+				return;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			if (!task.abandon()) {
+				OwnerThread.awaitUninterruptibly(task.done);
+				return;
+			}
+		}
+		task.interrupt();
+		throw new SetupAbandoned("Pool '" + options.name() + "': creating an interpreter did not finish within "
+				+ timeout.toMillis() + " ms (the creation timeout): " + task.step
+				+ " was still running; it was interrupted with TimeoutError and the interpreter is ended when it "
+				+ "returns. Check that module for work at import time, or raise the creation timeout.");
+	}
+
+	/**
+	 * The set-up of one interpreter on a thread of its own.
+	 */
+	private final class SetupTask implements Runnable {
+
+		private static final int RUNNING = 0;
+
+		private static final int DONE = 1;
+
+		private static final int ABANDONED = 2;
+
+		private final Interpreter interpreter;
+
+		private final PoolOptions options;
+
+		private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+		private final AtomicInteger phase = new AtomicInteger(RUNNING);
+
+		private volatile String step = "the set-up";
+
+		private volatile long ident;
+
+		SetupTask(Interpreter interpreter, PoolOptions options) {
+			this.interpreter = interpreter;
+			this.options = options;
+		}
+
+		@Override
+		public void run() {
+			try {
+				this.ident = this.interpreter.attach().ident();
+				try {
+					for (String module : this.options.preload()) {
+						this.step = "preload module '" + module + "'";
+						this.interpreter.exec("import " + module);
+					}
+					String script = this.options.initScript();
+					if (script != null && !script.isBlank()) {
+						this.step = "the init script";
+						this.interpreter.exec(script);
+					}
+				}
+				finally {
+					this.interpreter.detach();
+				}
+				this.done.complete(null);
+			}
+			catch (PythonException ex) {
+				this.done.completeExceptionally(withContext(ex, "Pool '" + this.options.name() + "': " + this.step
+						+ " failed in a new interpreter: "));
+			}
+			catch (Throwable ex) {
+				this.done.completeExceptionally(new PythonInitializationException("Pool '" + this.options.name()
+						+ "': " + this.step + " failed in a new interpreter: " + ex, ex));
+			}
+			finally {
+				if (!this.phase.compareAndSet(RUNNING, DONE) && this.interpreter.isolation() != Isolation.MAIN) {
+					logger.log(Level.WARNING, "Pool '" + this.options.name() + "': the abandoned set-up of "
+							+ this.interpreter + " returned; ending the interpreter");
+					endInterpreter(this.interpreter);
+				}
+			}
+		}
+
+		boolean abandon() {
+			return this.phase.compareAndSet(RUNNING, ABANDONED);
+		}
+
+		/** Raise TimeoutError in the set-up thread, from a thread attached to the same interpreter. */
+		void interrupt() {
+			long target = this.ident;
+			if (target == 0) {
+				return;
+			}
+			Thread interrupter = new Thread(() -> {
+				try {
+					this.interpreter.attach();
+					try {
+						CPython.PyThreadState_SetAsyncExc(target, Engine.this.types.timeoutError());
+					}
+					finally {
+						this.interpreter.detach();
+					}
+				}
+				catch (RuntimeException ex) {
+					// The interpreter ended meanwhile: nothing left to interrupt.
+				}
+			}, "python-setup-interrupt-" + this.options.name());
+			interrupter.setDaemon(true);
+			interrupter.start();
+		}
+
+	}
+
+	/**
+	 * The same Python exception with a message that says where it happened; the original is the cause.
+	 */
+	private static PythonException withContext(PythonException ex, String context) {
+		PythonException result;
+		if (ex instanceof dev.embedpython.PythonSyntaxException syntax) {
+			result = new dev.embedpython.PythonSyntaxException(ex.pythonType(), context + ex.pythonMessage(),
+					ex.pythonTraceback(), ex, syntax.line(), syntax.column());
+		}
+		else {
+			result = new PythonException(ex.pythonType(), context + ex.pythonMessage(), ex.pythonTraceback(), ex);
+		}
+		return result;
+	}
+
+	/**
+	 * The set-up overran its bound and was abandoned: the set-up thread ends the interpreter when it returns.
+	 */
+	private static final class SetupAbandoned extends PythonInitializationException {
+
+		private static final long serialVersionUID = 1L;
+
+		SetupAbandoned(String message) {
+			super(message, null);
+		}
+
+	}
+
+	/**
+	 * End a sub-interpreter. The caller guarantees no other thread uses it. Threads that used it and still live
+	 * delete their own thread states first (see {@link CallerThread}): until they have, or have died, the
+	 * interpreter waits, retired. Python threads it started must finish before it can end: until then it stays
+	 * retired too, with a warning naming them, and is ended as soon as they have. Never waits for either.
 	 * @param interpreter the interpreter
 	 */
 	public void endInterpreter(Interpreter interpreter) {
@@ -414,26 +616,55 @@ public final class Engine {
 			if (interpreter.isEnded() || this.deferred.contains(interpreter)) {
 				return null;
 			}
-			if (interpreter.retire(() -> OwnerThread.get().submit(() -> finishEnd(interpreter)))) {
-				finishEnd(interpreter);
+			if (interpreter.retire(() -> OwnerThread.get().execute("ending " + interpreter,
+					() -> attemptEnd(interpreter)))) {
+				attemptEnd(interpreter);
 			}
 			else {
-				this.deferred.add(interpreter);
-				startReaper();
-				signalChange();
+				defer(interpreter);
 			}
 			return null;
 		});
 	}
 
-	private @Nullable Void finishEnd(Interpreter interpreter) {
-		if (!interpreter.isEnded()) {
-			interpreter.end();
-			this.liveSubinterpreters.decrementAndGet();
-		}
-		this.deferred.remove(interpreter);
+	private void defer(Interpreter interpreter) {
+		this.deferred.add(interpreter);
+		startReaper();
 		signalChange();
-		return null;
+	}
+
+	/**
+	 * One attempt to end a retired interpreter, on {@code python-main}.
+	 */
+	private void attemptEnd(Interpreter interpreter) {
+		if (this.finished || interpreter.isEnded()) {
+			forgetEnded(interpreter);
+			return;
+		}
+		Interpreter.EndAttempt attempt = interpreter.tryEnd();
+		if (attempt.ended()) {
+			forgetEnded(interpreter);
+			return;
+		}
+		defer(interpreter);
+		CompletableFuture<Void> disposals = attempt.disposals();
+		if (disposals != null) {
+			disposals.whenComplete((result, ex) -> OwnerThread.get().execute("ending " + interpreter,
+					() -> attemptEnd(interpreter)));
+		}
+		else if (this.warned.add(interpreter)) {
+			logger.log(Level.WARNING, "Pool '" + interpreter.label() + "': interpreter " + interpreter.id()
+					+ " cannot end yet: " + attempt.blockedBy() + ". It stays alive (retired, serving no calls) "
+					+ "until they finish and is ended then (checked every second); CPython cannot be finalized "
+					+ "while it lives.");
+		}
+	}
+
+	private void forgetEnded(Interpreter interpreter) {
+		this.live.remove(interpreter);
+		this.deferred.remove(interpreter);
+		this.warned.remove(interpreter);
+		signalChange();
 	}
 
 	private synchronized void startReaper() {
@@ -443,21 +674,21 @@ public final class Engine {
 				thread.setDaemon(true);
 				return thread;
 			});
-			executor.scheduleWithFixedDelay(() -> OwnerThread.get().submit(this::reapDeferred), 1, 1, TimeUnit.SECONDS);
+			executor.scheduleWithFixedDelay(() -> OwnerThread.get().execute("reaping retired interpreters",
+					this::reapDeferred), 1, 1, TimeUnit.SECONDS);
 			this.reaper = executor;
 		}
 	}
 
-	private @Nullable Void reapDeferred() {
+	private void reapDeferred() {
 		if (this.finished) {
-			return null;
+			return;
 		}
 		for (Interpreter interpreter : this.deferred) {
 			if (!interpreter.isEnded() && interpreter.reapDeadOwners()) {
-				finishEnd(interpreter);
+				attemptEnd(interpreter);
 			}
 		}
-		return null;
 	}
 
 	private void signalChange() {
@@ -479,14 +710,6 @@ public final class Engine {
 	}
 
 	/**
-	 * The generation of this initialization of CPython in the JVM.
-	 * @return the generation
-	 */
-	public int generation() {
-		return this.generation;
-	}
-
-	/**
 	 * Wait until every sub-interpreter has ended or only waits for idle threads to release it (interpreters whose
 	 * calls outlived their pool's drain end when those calls return).
 	 * @param timeoutNanos the longest wait
@@ -496,7 +719,7 @@ public final class Engine {
 		long remaining = timeoutNanos;
 		this.endedLock.lock();
 		try {
-			while (this.liveSubinterpreters.get() > this.deferred.size()) {
+			while (this.live.size() > this.deferred.size()) {
 				if (remaining <= 0) {
 					return false;
 				}
@@ -506,7 +729,7 @@ public final class Engine {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return this.liveSubinterpreters.get() <= this.deferred.size();
+			return this.live.size() <= this.deferred.size();
 		}
 		finally {
 			this.endedLock.unlock();
@@ -518,7 +741,7 @@ public final class Engine {
 	 * @return the count
 	 */
 	public int liveSubinterpreters() {
-		return this.liveSubinterpreters.get();
+		return this.live.size();
 	}
 
 	/**
@@ -530,28 +753,99 @@ public final class Engine {
 	}
 
 	/**
-	 * Finalize CPython on {@code python-main} with the original main thread state. Every sub-interpreter must have
-	 * ended. Idempotent.
-	 * @return {@code Py_FinalizeEx}'s result (0 on success)
+	 * The outcome of {@link #finish}.
+	 * @param status {@code Py_FinalizeEx}'s result (0 on success), meaningful only when finalized
+	 * @param refusedBecause why CPython was left initialized, {@code null} when it was finalized
 	 */
-	public int finish() {
+	public record Finish(int status, @Nullable String refusedBecause) {
+	}
+
+	/**
+	 * Finalize CPython on {@code python-main} with the original main thread state, unless something still runs in
+	 * it: a sub-interpreter that could not end (a call that never returned, or Python threads still running), or a
+	 * non-daemon Python thread of the main interpreter that does not finish within {@code joinNanos}. Then CPython
+	 * is left initialized, unchanged, and the engine stays usable. Retired interpreters whose live users never came
+	 * back are ended first; those users are tainted for later runtimes (see {@link CallerThread}). Idempotent.
+	 * @param joinNanos how long to wait for Python threads of the main interpreter
+	 * @return the outcome
+	 */
+	public Finish finish(long joinNanos) {
 		if (this.finished) {
-			return 0;
-		}
-		this.finished = true;
-		synchronized (this) {
-			if (this.reaper != null) {
-				this.reaper.shutdownNow();
-			}
+			return new Finish(0, null);
 		}
 		return OwnerThread.get().call(() -> {
-			// Retired interpreters whose users never came back: their thread states go now, and those users are
-			// tainted for later runtimes anyway (see CallerThread).
-			for (Interpreter interpreter : this.deferred) {
-				finishEnd(interpreter);
+			if (this.finished) {
+				return new Finish(0, null);
 			}
-			return this.main.end();
+			// Decide before deleting anything: a refused finalization leaves the engine in use, and thread states
+			// of live threads must then stay intact.
+			List<String> blockers = new ArrayList<>();
+			List<Interpreter> retired = new ArrayList<>();
+			for (Interpreter interpreter : new ArrayList<>(this.live)) {
+				if (!this.deferred.contains(interpreter)) {
+					blockers.add(interpreter + " still runs a call");
+					continue;
+				}
+				String holders = interpreter.unclosedSessionHolders();
+				if (holders != null) {
+					blockers.add(interpreter + " is still held through a session that was never closed by " + holders);
+					continue;
+				}
+				String threads = interpreter.pythonThreadsRunning(TimeUnit.SECONDS.toNanos(10));
+				if (threads != null) {
+					blockers.add(interpreter + ": " + threads);
+					continue;
+				}
+				retired.add(interpreter);
+			}
+			if (blockers.isEmpty()) {
+				String threads = this.main.joinPythonThreads(joinNanos);
+				if (!threads.isEmpty()) {
+					blockers.add("non-daemon Python thread(s) of the main interpreter still running " + threads);
+				}
+			}
+			if (!blockers.isEmpty()) {
+				return new Finish(0, String.join("; ", blockers));
+			}
+			for (Interpreter interpreter : retired) {
+				String blockedBy = forceEnd(interpreter);
+				if (blockedBy != null) {
+					// Only a Python thread started since the check gets here; its owners' states are gone already.
+					return new Finish(0, interpreter + ": " + blockedBy);
+				}
+			}
+			this.finished = true;
+			synchronized (this) {
+				if (this.reaper != null) {
+					this.reaper.shutdownNow();
+				}
+			}
+			return new Finish(this.main.finalizeMain(), null);
 		});
+	}
+
+	private @Nullable String forceEnd(Interpreter interpreter) {
+		for (int attempt = 0; attempt < 3; attempt++) {
+			Interpreter.EndAttempt result = interpreter.tryEnd();
+			if (result.ended()) {
+				forgetEnded(interpreter);
+				return null;
+			}
+			if (result.blockedBy() != null) {
+				return result.blockedBy();
+			}
+			try {
+				result.disposals().get(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return "interrupted while deleting its thread states";
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				return "its thread states could not be deleted: " + ex;
+			}
+		}
+		return "its thread states could not be deleted";
 	}
 
 	private void checkRunning() {
@@ -590,14 +884,6 @@ public final class Engine {
 	 */
 	public String version() {
 		return this.version;
-	}
-
-	/**
-	 * Whether {@link #finish()} was called.
-	 * @return {@code true} once finalized
-	 */
-	public boolean isFinished() {
-		return this.finished;
 	}
 
 	static {

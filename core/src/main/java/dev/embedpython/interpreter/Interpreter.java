@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,9 +30,25 @@ public final class Interpreter {
 
 	private static final byte[] MAIN_MODULE = PythonErrors.cstring("__main__");
 
-	/** Registers compiled source with linecache, so tracebacks show the lines of code run through a session. */
-	private static final String REGISTER_SOURCE = "lambda name, text: __import__('linecache').cache.__setitem__("
+	/**
+	 * Registers compiled source with linecache, so tracebacks show the lines of code run through a session; with
+	 * {@code None} as the text it drops the entry again (the code cache evicted the code).
+	 */
+	private static final String REGISTER_SOURCE = "lambda name, text: __import__('linecache').cache.pop(name, None) "
+			+ "if text is None else __import__('linecache').cache.__setitem__("
 			+ "name, (len(text), None, text.splitlines(True), name))";
+
+	/** Names of the Python threads of this interpreter other than the calling one. */
+	private static final String PYTHON_THREADS = "(lambda t: [x.name for x in t.enumerate() if x is not "
+			+ "t.current_thread() and not isinstance(x, t._DummyThread)] if t else [])("
+			+ "__import__('sys').modules.get('threading'))";
+
+	/** Joins the main interpreter's non-daemon threads until a deadline; names those still alive. */
+	private static final String JOIN_THREADS = "(lambda t, seconds: (lambda deadline: [x.join(max(0.0, deadline - "
+			+ "__import__('time').monotonic())) for x in t.enumerate() if x is not t.current_thread() and not "
+			+ "x.daemon and not isinstance(x, t._DummyThread)] and [x.name for x in t.enumerate() if x is not "
+			+ "t.current_thread() and not x.daemon and not isinstance(x, t._DummyThread) and x.is_alive()])("
+			+ "__import__('time').monotonic() + seconds) if t else [])(__import__('sys').modules.get('threading'), %s)";
 
 	private static final int CODE_CACHE_SIZE = 512;
 
@@ -47,7 +64,7 @@ public final class Interpreter {
 
 	private final long createdNanos = System.nanoTime();
 
-	private final ThreadLocal<ThreadState> current = new ThreadLocal<>();
+	private final String label;
 
 	private final Set<ThreadState> threadStates = ConcurrentHashMap.newKeySet();
 
@@ -62,16 +79,27 @@ public final class Interpreter {
 
 	private volatile @Nullable Runnable onOwnersReleased;
 
+	/** Set when the interpreter starts ending: no thread may register a new thread state after that. */
+	private volatile boolean retiring;
+
 	private volatile boolean ended;
+
+	/** Deletions of foreign thread states in flight; the interpreter cannot end before they finish. */
+	private final Set<CompletableFuture<Integer>> disposals = ConcurrentHashMap.newKeySet();
+
+	private volatile @Nullable String endBlockedBy;
+
+	/** Retired while a session that was never closed still held it: its thread may attach again. */
+	private volatile boolean heldByUnclosedSession;
 
 	// Guarded by this interpreter's GIL.
 	private long mainModule;
 
 	private long globals;
 
-	private final Map<String, Long> execCode = new CodeCache();
+	private final Map<String, Compiled> execCode = new CodeCache();
 
-	private final Map<String, Long> evalCode = new CodeCache();
+	private final Map<String, Compiled> evalCode = new CodeCache();
 
 	private final Map<String, Map<String, Long>> callables = new HashMap<>();
 
@@ -79,15 +107,28 @@ public final class Interpreter {
 
 	private int compiled;
 
-	Interpreter(long state, Isolation isolation, int generation, long creatorThreadState) {
+	Interpreter(long state, Isolation isolation, int generation, long creatorThreadState, String label) {
 		this.state = state;
 		this.id = CPython.PyInterpreterState_GetID(state);
 		this.isolation = isolation;
 		this.generation = generation;
+		this.label = label;
 		CallerThread caller = CallerThread.current();
 		caller.enteredGeneration(generation);
-		adopt(new ThreadState(Thread.currentThread(), caller, this, creatorThreadState,
+		adopt(caller, new ThreadState(Thread.currentThread(), caller, this, creatorThreadState,
 				CPython.PyThread_get_thread_ident()));
+	}
+
+	long statePointer() {
+		return this.state;
+	}
+
+	/**
+	 * What created this interpreter (a pool's name, or {@code main}), for messages.
+	 * @return the label
+	 */
+	public String label() {
+		return this.label;
 	}
 
 	/**
@@ -124,7 +165,7 @@ public final class Interpreter {
 
 	/**
 	 * Whether it has ended.
-	 * @return {@code true} after {@link #end()}
+	 * @return {@code true} once ended
 	 */
 	public boolean isEnded() {
 		return this.ended;
@@ -146,11 +187,12 @@ public final class Interpreter {
 	 */
 	public ThreadState attach() {
 		if (this.ended) {
-			throw new IllegalStateException("Interpreter " + this.id + " has ended");
+			throw new IllegalStateException("Interpreter " + this.id + " of '" + this.label + "' has ended");
 		}
-		ThreadState threadState = this.current.get();
+		CallerThread caller = CallerThread.current();
+		ThreadState threadState = caller.stateFor(this);
 		if (threadState == null || threadState.isDeleted()) {
-			threadState = register();
+			threadState = register(caller);
 		}
 		CPython.PyEval_RestoreThread(threadState.pointer());
 		return threadState;
@@ -163,7 +205,11 @@ public final class Interpreter {
 		CPython.PyEval_SaveThread();
 	}
 
-	private ThreadState register() {
+	private ThreadState register(CallerThread caller) {
+		if (this.retiring || this.ended) {
+			throw new IllegalStateException("Interpreter " + this.id + " of '" + this.label
+					+ "' has been retired and accepts no new threads");
+		}
 		if (CallerThread.mustHandOff(this.generation)) {
 			// CPython still remembers a thread state of this thread that an earlier finalization freed: attaching
 			// would write into freed memory. Sessions route such threads to a worker; this is the last guard.
@@ -175,23 +221,22 @@ public final class Interpreter {
 		if (pointer == 0) {
 			throw new IllegalStateException("PyThreadState_New failed for interpreter " + this.id);
 		}
-		CallerThread caller = CallerThread.current();
 		caller.enteredGeneration(this.generation);
 		ThreadState threadState = new ThreadState(Thread.currentThread(), caller, this, pointer,
 				CPython.PyThread_get_thread_ident());
-		adopt(threadState);
+		adopt(caller, threadState);
 		this.registrationsSincePurge.incrementAndGet();
 		return threadState;
 	}
 
-	void adopt(ThreadState threadState) {
-		this.current.set(threadState);
+	private void adopt(CallerThread caller, ThreadState threadState) {
+		caller.put(this, threadState);
 		this.threadStates.add(threadState);
 	}
 
 	/**
 	 * Delete the thread states of threads that have died, when due (some threads registered since the last purge,
-	 * or a second passed). Called with the GIL held.
+	 * or a second passed). Never waits: the deletion runs on a {@link ForeignStateDisposal} thread.
 	 */
 	public void purgeIfDue() {
 		int registrations = this.registrationsSincePurge.get();
@@ -202,45 +247,63 @@ public final class Interpreter {
 	}
 
 	/**
-	 * Clear and delete the thread states of dead threads (the seed chapter: {@code PyThreadState_Clear} with the
-	 * GIL held, then {@code PyThreadState_Delete}). Called with the GIL held, by a live thread (so never its own).
-	 * @return how many were deleted
+	 * Claim the thread states of dead threads and delete them on a {@link ForeignStateDisposal} thread (the
+	 * caller never deletes a state it does not own). Callable attached or not.
+	 * @return completes with the number deleted
 	 */
-	public int purgeDeadThreadStates() {
+	public CompletableFuture<Integer> purgeDeadThreadStates() {
 		this.registrationsSincePurge.set(0);
 		this.lastPurgeNanos = System.nanoTime();
-		int purged = 0;
+		return dispose(claim(false, null));
+	}
+
+	private List<ThreadState> claim(boolean live, @Nullable ThreadState except) {
+		List<ThreadState> claimed = new ArrayList<>();
 		for (ThreadState threadState : this.threadStates) {
-			if (!threadState.isThreadAlive() && threadState.claim()) {
-				deleteThreadState(threadState);
-				purged++;
+			if (threadState != except && (live || !threadState.isThreadAlive()) && threadState.claim()) {
+				this.threadStates.remove(threadState);
+				threadState.markDeleted();
+				claimed.add(threadState);
 			}
 		}
-		return purged;
+		return claimed;
+	}
+
+	private CompletableFuture<Integer> dispose(List<ThreadState> claimed) {
+		if (claimed.isEmpty()) {
+			return CompletableFuture.completedFuture(0);
+		}
+		return ForeignStateDisposal.dispose(this, claimed);
+	}
+
+	void disposalStarted(CompletableFuture<Integer> disposal) {
+		this.disposals.add(disposal);
+	}
+
+	void disposalFinished(CompletableFuture<Integer> disposal) {
+		this.disposals.remove(disposal);
 	}
 
 	/**
-	 * Start ending this interpreter, on {@code python-main}: thread states of dead threads are deleted now; each
-	 * live thread is asked to delete its own (see {@link CallerThread}).
+	 * Start ending this interpreter, on {@code python-main}: no thread may register a new thread state from now
+	 * on; thread states of dead threads are deleted by a disposal thread; each live thread is asked to delete its
+	 * own (see {@link CallerThread}).
 	 * @param whenReleased run (on the last owner's thread) once every live owner has deleted its thread state,
 	 * unless that is already the case on return
-	 * @return {@code true} if no live owner holds a thread state any more, so {@link #end(boolean)} may run now
+	 * @return {@code true} if no live owner holds a thread state any more, so {@link #tryEnd()} may run now
 	 */
 	boolean retire(Runnable whenReleased) {
 		this.onOwnersReleased = whenReleased;
-		ThreadState mine = attach();
-		try {
-			purgeDeadThreadStates();
-			for (ThreadState threadState : this.threadStates) {
-				if (threadState != mine) {
-					this.pendingOwners.incrementAndGet();
-					threadState.caller().retire(threadState);
-				}
+		this.retiring = true;
+		ThreadState mine = CallerThread.current().stateFor(this);
+		List<ThreadState> dead = claim(false, mine);
+		for (ThreadState threadState : this.threadStates) {
+			if (threadState != mine) {
+				this.pendingOwners.incrementAndGet();
+				threadState.caller().retire(threadState);
 			}
 		}
-		finally {
-			detach();
-		}
+		dispose(dead);
 		return this.pendingOwners.decrementAndGet() == 0;
 	}
 
@@ -249,14 +312,10 @@ public final class Interpreter {
 	 * @return {@code true} if no live owner holds a thread state any more
 	 */
 	boolean reapDeadOwners() {
-		attach();
-		try {
-			// Every thread state left after retire() belongs to an owner that was asked to delete it.
-			return this.pendingOwners.addAndGet(-purgeDeadThreadStates()) == 0;
-		}
-		finally {
-			detach();
-		}
+		// Every thread state left after retire() belongs to an owner that was asked to delete it.
+		List<ThreadState> dead = claim(false, CallerThread.current().stateFor(this));
+		dispose(dead);
+		return this.pendingOwners.addAndGet(-dead.size()) == 0;
 	}
 
 	/**
@@ -275,13 +334,6 @@ public final class Interpreter {
 				callback.run();
 			}
 		}
-	}
-
-	private void deleteThreadState(ThreadState threadState) {
-		this.threadStates.remove(threadState);
-		threadState.markDeleted();
-		CPython.PyThreadState_Clear(threadState.pointer());
-		CPython.PyThreadState_Delete(threadState.pointer());
 	}
 
 	/**
@@ -319,28 +371,37 @@ public final class Interpreter {
 		return PythonErrors.check(CPython.PyEval_EvalCode(code, this.globals, this.globals));
 	}
 
-	private long compile(Map<String, Long> cache, String source, int mode) {
-		Long cached = cache.get(source);
+	private long compile(Map<String, Compiled> cache, String source, int mode) {
+		Compiled cached = cache.get(source);
 		if (cached != null) {
-			return cached;
+			return cached.code();
 		}
 		String filename = "<embedpython-" + (++this.compiled) + ">";
 		long code = PythonErrors.check(CPython.Py_CompileStringExFlags(PythonErrors.cstring(source),
 				PythonErrors.cstring(filename), mode, null, -1));
-		cache.put(source, code);
+		Compiled raced = cache.get(source);
+		if (raced != null) {
+			// Registering source ran Python, which may have let another thread of this interpreter compile it.
+			CPython.Py_DecRef(code);
+			return raced.code();
+		}
+		cache.put(source, new Compiled(code, filename));
 		registerSource(filename, source);
 		return code;
 	}
 
-	private void registerSource(String filename, String source) {
+	private void registerSource(String filename, @Nullable String source) {
 		long name = 0;
 		long text = 0;
 		try {
 			byte[] nameBytes = filename.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-			byte[] textBytes = source.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 			name = PythonErrors.check(CPython.PyUnicode_FromStringAndSize(nameBytes, nameBytes.length));
-			text = PythonErrors.check(CPython.PyUnicode_FromStringAndSize(textBytes, textBytes.length));
-			CPython.Py_DecRef(call(this.registerSource, new long[] { name, text }));
+			if (source != null) {
+				byte[] textBytes = source.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+				text = PythonErrors.check(CPython.PyUnicode_FromStringAndSize(textBytes, textBytes.length));
+			}
+			long none = CPython.Py_GetConstantBorrowed(CPython.CONSTANT_NONE);
+			CPython.Py_DecRef(call(this.registerSource, new long[] { name, (text != 0) ? text : none }));
 		}
 		catch (PythonException ex) {
 			// Only tracebacks lose their source lines.
@@ -371,7 +432,13 @@ public final class Interpreter {
 		try {
 			long callable = PythonErrors.check(
 					CPython.PyObject_GetAttrString(moduleObject, PythonErrors.cstring(function)));
-			functions.put(function, callable);
+			// The import may release the GIL (another thread of this interpreter then looks the same name up).
+			Map<String, Long> current = this.callables.computeIfAbsent(module, (key) -> new HashMap<>());
+			Long raced = current.putIfAbsent(function, callable);
+			if (raced != null) {
+				CPython.Py_DecRef(callable);
+				return raced;
+			}
 			return callable;
 		}
 		finally {
@@ -421,8 +488,9 @@ public final class Interpreter {
 	 * Release every cached object. Called attached, before the interpreter ends.
 	 */
 	void releaseObjects() {
-		List<Long> objects = new ArrayList<>(this.execCode.values());
-		objects.addAll(this.evalCode.values());
+		List<Long> objects = new ArrayList<>();
+		this.execCode.values().forEach((compiled) -> objects.add(compiled.code()));
+		this.evalCode.values().forEach((compiled) -> objects.add(compiled.code()));
 		this.callables.values().forEach((functions) -> objects.addAll(functions.values()));
 		this.execCode.clear();
 		this.evalCode.clear();
@@ -440,56 +508,259 @@ public final class Interpreter {
 	}
 
 	/**
-	 * End this interpreter following the seed chapter's rules: attach the owner's thread state, clear and delete
-	 * every other thread state, then {@code Py_EndInterpreter} (sub-interpreters) or {@code Py_FinalizeEx} (the
-	 * main interpreter, with the original main thread state). Runs on {@code python-main}. Idempotent. Without a
-	 * prior {@link #retire} (runtime shutdown, creation failure) thread states of live threads are deleted too:
-	 * those threads never attach to this runtime again.
-	 * @return {@code Py_FinalizeEx}'s result for the main interpreter, else 0
+	 * Why a sub-interpreter could not end yet: thread-state deletions to wait for, or Python threads still running.
+	 * @param disposals completes when the deletions in flight are done; {@code null} when none
+	 * @param blockedBy the Python threads that keep it alive; {@code null} when none
 	 */
-	int end() {
+	record EndAttempt(@Nullable CompletableFuture<Void> disposals, @Nullable String blockedBy) {
+
+		static final EndAttempt ENDED = new EndAttempt(null, null);
+
+		boolean ended() {
+			return this.disposals == null && this.blockedBy == null;
+		}
+
+	}
+
+	/**
+	 * Try to end this sub-interpreter following the C API's rules ({@code Py_EndInterpreter}: the calling thread's
+	 * state attached, no other thread state left). On {@code python-main}, which created it. Thread states still
+	 * registered (dead owners, or live ones when the runtime shuts down: those threads never attach to this runtime
+	 * again) are claimed and deleted by a {@link ForeignStateDisposal} thread first; the call then returns their
+	 * completion, and the caller tries again. If Python threads of the interpreter still run,
+	 * {@code Py_EndInterpreter} would wait for them (threading's shutdown) or abort the process ("not the last
+	 * thread"): it is not called, and the attempt names the threads. Idempotent.
+	 * @return {@link EndAttempt#ENDED} once ended
+	 */
+	EndAttempt tryEnd() {
+		if (this.ended) {
+			return EndAttempt.ENDED;
+		}
+		this.retiring = true;
+		CallerThread caller = CallerThread.current();
+		ThreadState mine = caller.stateFor(this);
+		if (mine == null || mine.isDeleted()) {
+			throw new IllegalStateException(this + " has no thread state of python-main to end it with");
+		}
+		dispose(claim(true, mine));
+		if (!this.disposals.isEmpty()) {
+			return new EndAttempt(CompletableFuture.allOf(this.disposals.toArray(new CompletableFuture<?>[0])), null);
+		}
+		attach();
+		int foreign = 0;
+		for (long t = CPython.PyInterpreterState_ThreadHead(this.state); t != 0; t = CPython.PyThreadState_Next(t)) {
+			if (t != mine.pointer()) {
+				foreign++;
+			}
+		}
+		if (foreign > 0) {
+			String names = pythonThreads(PYTHON_THREADS);
+			detach();
+			String blockedBy = foreign + " Python thread(s) still running" + (names.isEmpty() ? "" : " " + names);
+			this.endBlockedBy = blockedBy;
+			return new EndAttempt(null, blockedBy);
+		}
+		this.ended = true;
+		releaseObjects();
+		mine.markDeleted();
+		caller.forget(this);
+		CPython.Py_EndInterpreter(mine.pointer());
+		return EndAttempt.ENDED;
+	}
+
+	/**
+	 * Record that this interpreter was retired while a session that was never closed held it: its thread may
+	 * still call, so its thread state is never deleted from another thread, even at finalization.
+	 */
+	public void markHeldByUnclosedSession() {
+		this.heldByUnclosedSession = true;
+	}
+
+	/**
+	 * The live threads that still hold a thread state of this interpreter through a session that was never
+	 * closed, if any.
+	 * @return their names, or {@code null} when there are none
+	 */
+	@Nullable String unclosedSessionHolders() {
+		if (!this.heldByUnclosedSession) {
+			return null;
+		}
+		ThreadState mine = CallerThread.current().stateFor(this);
+		List<String> names = new ArrayList<>();
+		for (ThreadState threadState : this.threadStates) {
+			if (threadState != mine && threadState.isThreadAlive()) {
+				names.add(threadState.toString());
+			}
+		}
+		return names.isEmpty() ? null : names.toString();
+	}
+
+	/**
+	 * Whether Python threads of this interpreter still run, on {@code python-main}, without deleting anything:
+	 * waits (bounded) for thread-state deletions in flight, then counts the thread states in CPython's list that
+	 * belong neither to {@code python-main} nor to a registered Java thread.
+	 * @param timeoutNanos the longest wait for deletions in flight
+	 * @return what still runs, or {@code null} when nothing does
+	 */
+	@Nullable String pythonThreadsRunning(long timeoutNanos) {
+		if (this.ended) {
+			return null;
+		}
+		try {
+			CompletableFuture.allOf(this.disposals.toArray(new CompletableFuture<?>[0]))
+				.get(timeoutNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "interrupted while waiting for thread states to be deleted";
+		}
+		catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+			return "its thread states could not be deleted in time";
+		}
+		Set<Long> known = new java.util.HashSet<>();
+		for (ThreadState threadState : this.threadStates) {
+			known.add(threadState.pointer());
+		}
+		attach();
+		try {
+			int foreign = 0;
+			for (long t = CPython.PyInterpreterState_ThreadHead(this.state); t != 0; t = CPython.PyThreadState_Next(t)) {
+				if (!known.contains(t)) {
+					foreign++;
+				}
+			}
+			if (foreign == 0) {
+				return null;
+			}
+			String names = pythonThreads(PYTHON_THREADS);
+			return foreign + " Python thread(s) still running" + (names.isEmpty() ? "" : " " + names);
+		}
+		finally {
+			detach();
+		}
+	}
+
+	/**
+	 * What last kept this interpreter from ending, if anything.
+	 * @return the reason or {@code null}
+	 */
+	public @Nullable String endBlockedBy() {
+		return this.ended ? null : this.endBlockedBy;
+	}
+
+	/**
+	 * Before finalization, on {@code python-main}: wait up to a bound for the main interpreter's non-daemon
+	 * {@code threading} threads ({@code Py_FinalizeEx} would join them without a bound).
+	 * @param timeoutNanos the longest wait
+	 * @return the names of the threads still running, empty when finalization may proceed
+	 */
+	String joinPythonThreads(long timeoutNanos) {
+		attach();
+		try {
+			return pythonThreads(String.format(java.util.Locale.ROOT, JOIN_THREADS, timeoutNanos / 1e9));
+		}
+		finally {
+			detach();
+		}
+	}
+
+	private String pythonThreads(String expression) {
+		long names = 0;
+		try {
+			names = eval("repr(" + expression + ")");
+			byte[] utf8 = Scratch.get().utf8(names);
+			if (utf8 == null) {
+				CPython.PyErr_Clear();
+				return "";
+			}
+			String value = new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
+			return value.equals("[]") ? "" : value;
+		}
+		catch (PythonException ex) {
+			return "";
+		}
+		finally {
+			if (names != 0) {
+				CPython.Py_DecRef(names);
+			}
+		}
+	}
+
+	/**
+	 * Finalize CPython with the main interpreter's original thread state, on {@code python-main}. Thread states of
+	 * other threads are deleted first by a disposal thread (bounded wait); those threads never attach to this
+	 * runtime again (see {@link CallerThread}).
+	 * @return {@code Py_FinalizeEx}'s result
+	 */
+	int finalizeMain() {
 		if (this.ended) {
 			return 0;
 		}
-		ThreadState mine = attach();
-		this.ended = true;
-		releaseObjects();
-		for (ThreadState threadState : this.threadStates) {
-			if (threadState != mine && threadState.claim()) {
-				deleteThreadState(threadState);
+		this.retiring = true;
+		ThreadState mine = CallerThread.current().stateFor(this);
+		if (mine == null) {
+			throw new IllegalStateException("python-main has no thread state of the main interpreter");
+		}
+		CompletableFuture<Integer> disposal = dispose(claim(true, mine));
+		try {
+			disposal.get(30, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			// Finalization frees every thread state anyway; only their destructors would be skipped.
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
 			}
 		}
+		attach();
+		this.ended = true;
+		releaseObjects();
 		this.threadStates.clear();
 		mine.markDeleted();
-		this.current.remove();
-		if (this.isolation == Isolation.MAIN) {
-			return CPython.Py_FinalizeEx();
-		}
-		CPython.Py_EndInterpreter(mine.pointer());
-		return 0;
+		CallerThread.current().forget(this);
+		return CPython.Py_FinalizeEx();
 	}
 
 	@Override
 	public String toString() {
-		return "Interpreter[id=" + this.id + ", " + this.isolation + "]";
+		return "Interpreter[id=" + this.id + ", " + this.isolation + ", " + this.label + "]";
+	}
+
+	/**
+	 * A compiled code object and the file name its source is registered under in {@code linecache}.
+	 */
+	private record Compiled(long code, String filename) {
 	}
 
 	/**
 	 * A bounded LRU of compiled code objects; the evicted object is released (with the GIL held: eviction only
-	 * happens inside {@code put}, which runs attached).
+	 * happens inside {@code put}, which runs attached) and its {@code linecache} entry dropped right after the
+	 * {@code put}, so neither grows without bound.
 	 */
-	private static final class CodeCache extends LinkedHashMap<String, Long> {
+	private final class CodeCache extends LinkedHashMap<String, Compiled> {
 
 		private static final long serialVersionUID = 1L;
+
+		private final List<String> evicted = new ArrayList<>();
 
 		CodeCache() {
 			super(64, 0.75f, true);
 		}
 
 		@Override
-		protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+		public Compiled put(String key, Compiled value) {
+			Compiled previous = super.put(key, value);
+			while (!this.evicted.isEmpty()) {
+				// Runs Python (linecache), which may switch threads: only after the map is consistent again.
+				registerSource(this.evicted.remove(this.evicted.size() - 1), null);
+			}
+			return previous;
+		}
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<String, Compiled> eldest) {
 			if (size() > CODE_CACHE_SIZE) {
-				CPython.Py_DecRef(eldest.getValue());
+				CPython.Py_DecRef(eldest.getValue().code());
+				this.evicted.add(eldest.getValue().filename());
 				return true;
 			}
 			return false;

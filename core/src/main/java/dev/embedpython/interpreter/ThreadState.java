@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * for every later call (creating one costs ~9 µs).
  * <p>
  * Thread contract: created and attached only by its thread; deleted by that thread itself while it lives (see
- * {@link CallerThread}), by {@code python-main} once the thread has died or at finalization, always with the
- * interpreter's GIL held.
+ * {@link CallerThread}), or by a {@link ForeignStateDisposal} thread once the thread has died or when the runtime
+ * shuts down, always with the interpreter's GIL held.
  */
 public final class ThreadState {
 
@@ -71,10 +71,6 @@ public final class ThreadState {
 	boolean isThreadAlive() {
 		Thread owner = this.thread.get();
 		return owner != null && owner.isAlive();
-	}
-
-	boolean isOwnedBy(Thread candidate) {
-		return this.thread.get() == candidate;
 	}
 
 	boolean isDeleted() {

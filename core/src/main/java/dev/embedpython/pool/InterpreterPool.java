@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,21 +32,26 @@ import dev.embedpython.PythonPool;
 import dev.embedpython.PythonSession;
 import dev.embedpython.interpreter.Engine;
 import dev.embedpython.interpreter.Interpreter;
-import dev.embedpython.runtime.OwnerThread;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link PythonPool} of sub-interpreters ({@code OWN_GIL}, {@code SHARED_GIL}) or of sessions on the main
  * interpreter ({@code MAIN}). Idle entries wait in a LIFO deque; an entry moves IDLE→IN_USE by compare-and-set, so
- * an entry retired or closed while queued is skipped. A housekeeper thread (only with a call timeout) fires
- * watchdogs at overrunning calls and takes stuck interpreters out of rotation; interpreters are created and ended
- * on {@code python-main}.
+ * an entry retired or closed while queued is skipped; closing puts a marker in the deque that wakes every waiter.
+ * A housekeeper thread fires watchdogs at overrunning calls, takes stuck interpreters out of rotation, reports
+ * sessions held past the leak-detection threshold, reclaims sessions whose thread died and retries failed
+ * replacements with back-off. Replacements are created, and retired interpreters ended, on a creator thread of
+ * the pool, never on the caller's.
  * <p>
  * Thread contract: thread-safe.
  */
 public final class InterpreterPool implements PythonPool {
 
 	private static final Logger logger = System.getLogger(InterpreterPool.class.getName());
+
+	private static final long INITIAL_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	private static final long MAX_RETRY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
 	private final Engine engine;
 
@@ -66,6 +73,20 @@ public final class InterpreterPool implements PythonPool {
 
 	private final LongAdder timeouts = new LongAdder();
 
+	/** Interpreters the pool is short of because a replacement could not be created. */
+	private final AtomicInteger missing = new AtomicInteger();
+
+	private volatile long nextRetryNanos;
+
+	private long retryBackoffNanos = INITIAL_RETRY_NANOS;
+
+	private final AtomicBoolean retryScheduled = new AtomicBoolean();
+
+	private final long leakThresholdNanos;
+
+	/** Creates replacements and ends retired interpreters, off the callers' and python-main's threads. */
+	private final ThreadPoolExecutor creator;
+
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private final ReentrantLock drainLock = new ReentrantLock();
@@ -76,7 +97,7 @@ public final class InterpreterPool implements PythonPool {
 
 	private final long stuckNanos;
 
-	private final @Nullable ScheduledExecutorService housekeeper;
+	private final ScheduledExecutorService housekeeper;
 
 	private volatile @Nullable PoolListener listener;
 
@@ -96,54 +117,40 @@ public final class InterpreterPool implements PythonPool {
 		Duration callTimeout = options.callTimeout();
 		this.callTimeoutNanos = (callTimeout != null) ? callTimeout.toNanos() : 0;
 		this.stuckNanos = this.callTimeoutNanos + options.stuckGracePeriod().toNanos();
+		Duration leakThreshold = options.leakDetectionThreshold();
+		this.leakThresholdNanos = (leakThreshold != null) ? leakThreshold.toNanos() : 0;
+		this.creator = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+				PoolThreads.factory("python-creator-" + this.name));
+		this.creator.allowCoreThreadTimeOut(true);
 		try {
 			for (int i = 0; i < options.size(); i++) {
 				addEntry(newInterpreter());
 			}
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
 			for (PoolEntry entry : this.entries) {
-				end(entry);
+				if (entry.retireIdle()) {
+					end(entry);
+				}
 			}
 			throw ex;
 		}
-		if (this.callTimeoutNanos > 0) {
-			ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (runnable) -> {
-				Thread thread = new Thread(runnable, "python-housekeeper-" + this.name);
-				thread.setDaemon(true);
-				return thread;
-			});
-			long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(5),
-					Math.min(this.callTimeoutNanos / 10, TimeUnit.MILLISECONDS.toNanos(100)));
-			executor.scheduleWithFixedDelay(this::housekeep, tick, tick, TimeUnit.NANOSECONDS);
-			this.housekeeper = executor;
+		long tick = (this.callTimeoutNanos > 0) ? Math.max(TimeUnit.MILLISECONDS.toNanos(5),
+				Math.min(this.callTimeoutNanos / 10, TimeUnit.MILLISECONDS.toNanos(100))) : TimeUnit.SECONDS.toNanos(1);
+		if (this.leakThresholdNanos > 0) {
+			tick = Math.min(tick, Math.max(TimeUnit.MILLISECONDS.toNanos(10), this.leakThresholdNanos / 4));
 		}
-		else {
-			this.housekeeper = null;
-		}
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+				PoolThreads.factory("python-housekeeper-" + this.name));
+		executor.scheduleWithFixedDelay(this::housekeep, tick, tick, TimeUnit.NANOSECONDS);
+		this.housekeeper = executor;
 	}
 
 	private Interpreter newInterpreter() {
 		Interpreter interpreter;
 		if (this.options.isolation() == Isolation.MAIN) {
 			interpreter = this.engine.main();
-			if (!this.options.preload().isEmpty() || this.options.initScript() != null) {
-				OwnerThread.get().call(() -> {
-					interpreter.attach();
-					try {
-						for (String module : this.options.preload()) {
-							interpreter.exec("import " + module);
-						}
-						if (this.options.initScript() != null && !this.options.initScript().isBlank()) {
-							interpreter.exec(this.options.initScript());
-						}
-					}
-					finally {
-						interpreter.detach();
-					}
-					return null;
-				});
-			}
+			this.engine.setUp(interpreter, this.options);
 		}
 		else {
 			interpreter = this.engine.createInterpreter(this.options);
@@ -166,6 +173,10 @@ public final class InterpreterPool implements PythonPool {
 	@Override
 	public PoolOptions options() {
 		return this.options;
+	}
+
+	boolean tracksLeaks() {
+		return this.leakThresholdNanos > 0;
 	}
 
 	boolean hasCallTimeout() {
@@ -226,11 +237,18 @@ public final class InterpreterPool implements PythonPool {
 							+ TimeUnit.NANOSECONDS.toMillis(waited) + " ms (" + stats() + ")", null);
 				}
 			}
-			if (entry.state.compareAndSet(PoolEntry.IDLE, PoolEntry.IN_USE)) {
+			if (entry == PoolEntry.CLOSED_MARKER) {
+				// Pass the marker on to the next waiter.
+				this.idle.offerFirst(entry);
+				throw new IllegalStateException("Python pool '" + this.name + "' was closed while waiting "
+						+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms for an interpreter");
+			}
+			if (entry.tryBorrow()) {
 				break;
 			}
 			entry = null;
 		}
+		entry.borrowed((this.leakThresholdNanos > 0) ? new Throwable("Session acquired here") : null);
 		if (this.closed.get()) {
 			release(entry);
 			checkOpen();
@@ -244,38 +262,55 @@ public final class InterpreterPool implements PythonPool {
 	}
 
 	void release(PoolEntry entry) {
-		if (entry.state.get() == PoolEntry.STUCK) {
+		boolean main = this.options.isolation() == Isolation.MAIN;
+		boolean closing = this.closed.get();
+		String reason = null;
+		if (!closing && !main && this.options.maxUses() > 0 && entry.uses >= this.options.maxUses()) {
+			reason = "max-uses";
+		}
+		else if (!closing && !main && entry.retireRequested) {
+			reason = "manual";
+		}
+		entry.returned();
+		int before = entry.giveBack((closing || reason != null) ? PoolEntry.RETIRING : PoolEntry.IDLE,
+				main && !closing);
+		if (before == PoolEntry.STUCK) {
 			// The stuck call has returned: its replacement is serving; end it now (MAIN can only go back).
-			if (this.options.isolation() == Isolation.MAIN && !this.closed.get()) {
-				entry.state.set(PoolEntry.IDLE);
+			if (main && !closing) {
 				this.idle.offerFirst(entry);
+				if (this.closed.get() && entry.retireIdle()) {
+					this.idle.remove(entry);
+				}
 			}
 			else {
-				entry.state.set(PoolEntry.RETIRING);
 				this.entries.remove(entry);
 				endLater(entry);
-				countRecycled("stuck");
+				if (!main) {
+					countRecycled("stuck");
+				}
 			}
 		}
-		else if (this.closed.get()) {
-			entry.state.set(PoolEntry.RETIRING);
-			if (this.options.isolation() != Isolation.MAIN) {
-				this.entries.remove(entry);
-				endLater(entry);
+		else if (before == PoolEntry.IN_USE) {
+			if (closing) {
+				if (!main) {
+					this.entries.remove(entry);
+					endLater(entry);
+				}
 			}
-		}
-		else if (this.options.isolation() != Isolation.MAIN && this.options.maxUses() > 0
-				&& entry.uses >= this.options.maxUses()) {
-			entry.state.set(PoolEntry.RETIRING);
-			replace(entry, "max-uses");
-		}
-		else if (entry.retireRequested && this.options.isolation() != Isolation.MAIN) {
-			entry.state.set(PoolEntry.RETIRING);
-			replace(entry, "manual");
-		}
-		else {
-			entry.state.set(PoolEntry.IDLE);
-			this.idle.offerFirst(entry);
+			else if (reason != null) {
+				replace(entry, reason);
+			}
+			else {
+				this.idle.offerFirst(entry);
+				if (this.closed.get() && entry.retireIdle()) {
+					// close() drained the idle deque just before this entry came back.
+					this.idle.remove(entry);
+					if (!main) {
+						this.entries.remove(entry);
+						endLater(entry);
+					}
+				}
+			}
 		}
 		if (this.closed.get()) {
 			signalReleased();
@@ -293,15 +328,18 @@ public final class InterpreterPool implements PythonPool {
 	}
 
 	/**
-	 * End an entry and create its replacement, on {@code python-main}, without blocking the caller.
+	 * End an entry and create its replacement on the creator thread, without blocking the caller.
 	 */
 	private void replace(PoolEntry entry, String reason) {
 		this.entries.remove(entry);
-		OwnerThread.get().submit(() -> {
-			end(entry);
-			countRecycled(reason);
-			addReplacement();
-			return null;
+		onCreator("replacing " + entry.interpreter(), () -> {
+			try {
+				end(entry);
+				countRecycled(reason);
+			}
+			finally {
+				addReplacement();
+			}
 		});
 	}
 
@@ -313,6 +351,10 @@ public final class InterpreterPool implements PythonPool {
 		}
 	}
 
+	/**
+	 * Create one interpreter to take a retired one's place. On failure the pool is one short: the housekeeper
+	 * retries with exponential back-off (1 s up to 1 min), and {@link PoolStats#missing()} shows it.
+	 */
 	private void addReplacement() {
 		if (this.closed.get()) {
 			return;
@@ -324,28 +366,70 @@ public final class InterpreterPool implements PythonPool {
 				return;
 			}
 			addEntry(interpreter);
+			synchronized (this) {
+				this.retryBackoffNanos = INITIAL_RETRY_NANOS;
+			}
 		}
-		catch (RuntimeException ex) {
-			logger.log(Level.ERROR, "Pool '" + this.name + "' could not create a replacement interpreter", ex);
+		catch (RuntimeException | Error ex) {
+			int short_ = this.missing.incrementAndGet();
+			long backoff;
+			synchronized (this) {
+				backoff = this.retryBackoffNanos;
+				this.retryBackoffNanos = Math.min(backoff * 2, MAX_RETRY_NANOS);
+			}
+			this.nextRetryNanos = System.nanoTime() + backoff;
+			logger.log(Level.ERROR, "Pool '" + this.name + "' could not create a replacement interpreter; it is "
+					+ short_ + " short of its size " + this.options.size() + " and retries in "
+					+ TimeUnit.NANOSECONDS.toMillis(backoff) + " ms", ex);
 		}
 	}
 
+	private void retryMissing() {
+		if (this.missing.get() == 0 || System.nanoTime() - this.nextRetryNanos < 0
+				|| !this.retryScheduled.compareAndSet(false, true)) {
+			return;
+		}
+		onCreator("retrying a replacement", () -> {
+			try {
+				if (this.missing.getAndUpdate((n) -> Math.max(0, n - 1)) > 0) {
+					addReplacement();
+				}
+			}
+			finally {
+				this.retryScheduled.set(false);
+			}
+		});
+	}
+
 	private void endLater(PoolEntry entry) {
-		OwnerThread.get().submit(() -> {
-			end(entry);
-			return null;
+		onCreator("ending " + entry.interpreter(), () -> end(entry));
+	}
+
+	/**
+	 * Run a task on the creator thread; a failure is logged with what it was doing, never lost.
+	 */
+	private void onCreator(String what, Runnable task) {
+		this.creator.execute(() -> {
+			try {
+				task.run();
+			}
+			catch (Throwable ex) {
+				logger.log(Level.ERROR, "Pool '" + this.name + "' failed " + what, ex);
+			}
 		});
 	}
 
 	private void end(PoolEntry entry) {
-		entry.state.set(PoolEntry.CLOSED);
+		if (!entry.close()) {
+			return;
+		}
 		entry.stopHelpers();
 		if (this.options.isolation() != Isolation.MAIN) {
 			try {
-				this.engine.endInterpreter(entry.interpreter);
+				this.engine.endInterpreter(entry.interpreter());
 			}
 			catch (RuntimeException ex) {
-				logger.log(Level.ERROR, "Pool '" + this.name + "' could not end " + entry.interpreter, ex);
+				logger.log(Level.ERROR, "Pool '" + this.name + "' could not end " + entry.interpreter(), ex);
 			}
 		}
 	}
@@ -354,38 +438,79 @@ public final class InterpreterPool implements PythonPool {
 		try {
 			long now = System.nanoTime();
 			for (PoolEntry entry : this.entries) {
-				long startNanos = entry.callStartNanos;
-				int seq = entry.callSeq;
-				if (startNanos == 0) {
-					continue;
+				if (this.callTimeoutNanos > 0) {
+					checkCall(entry, now);
 				}
-				long elapsed = now - startNanos;
-				if (elapsed > this.callTimeoutNanos && entry.firedSeq != seq) {
-					entry.firedSeq = seq;
-					this.timeouts.increment();
-					PoolListener current = this.listener;
-					if (current != null) {
-						current.callTimedOut();
-					}
-					entry.watchdog(this.engine.types().timeoutError()).fire(seq);
-				}
-				if (elapsed > this.stuckNanos && entry.callSeq == seq
-						&& entry.state.compareAndSet(PoolEntry.IN_USE, PoolEntry.STUCK)) {
-					logger.log(Level.WARNING, "Pool '" + this.name + "': a call on interpreter "
-							+ entry.interpreter.id() + " has run " + TimeUnit.NANOSECONDS.toMillis(elapsed)
-							+ " ms, past its timeout, without reacting to TimeoutError (C code?); taking the "
-							+ "interpreter out of rotation and creating a replacement");
-					if (this.options.isolation() != Isolation.MAIN) {
-						OwnerThread.get().submit(() -> {
-							addReplacement();
-							return null;
-						});
-					}
-				}
+				checkBorrower(entry, now);
 			}
+			retryMissing();
 		}
 		catch (RuntimeException ex) {
 			logger.log(Level.ERROR, "Pool '" + this.name + "' housekeeping failed", ex);
+		}
+	}
+
+	/**
+	 * Fire a watchdog at an overrunning call, and take its interpreter out of rotation once it overran its grace
+	 * period too. The call's start and its sequence number are read seqlock-style (sequence, start, sequence), so
+	 * an old start is never matched with the next call.
+	 */
+	private void checkCall(PoolEntry entry, long now) {
+		long seq = entry.callSeq();
+		long startNanos = entry.callStartNanos;
+		if (startNanos == 0 || entry.callSeq() != seq) {
+			return;
+		}
+		long elapsed = now - startNanos;
+		if (elapsed > this.callTimeoutNanos && entry.firedSeq != seq) {
+			entry.firedSeq = seq;
+			this.timeouts.increment();
+			PoolListener current = this.listener;
+			if (current != null) {
+				current.callTimedOut();
+			}
+			Watchdog watchdog = entry.watchdog(this.engine.types().timeoutError());
+			if (watchdog != null) {
+				watchdog.fire(seq);
+			}
+		}
+		if (elapsed > this.stuckNanos && entry.markStuck(seq)) {
+			logger.log(Level.WARNING, "Pool '" + this.name + "': a call on interpreter " + entry.interpreter().id()
+					+ " has run " + TimeUnit.NANOSECONDS.toMillis(elapsed) + " ms, past its timeout, without "
+					+ "reacting to TimeoutError (C code?); taking the interpreter out of rotation"
+					+ ((this.options.isolation() != Isolation.MAIN) ? " and creating a replacement" : ""));
+			if (this.options.isolation() != Isolation.MAIN) {
+				onCreator("creating a replacement", this::addReplacement);
+			}
+		}
+	}
+
+	/**
+	 * Report a session held past the leak-detection threshold (once per borrow, with where it was acquired), and
+	 * give back one whose thread died without closing it: nobody can close it any more.
+	 */
+	private void checkBorrower(PoolEntry entry, long now) {
+		Thread borrower = entry.borrower;
+		if (borrower == null || entry.state() != PoolEntry.IN_USE) {
+			return;
+		}
+		if (!borrower.isAlive() && entry.callStartNanos == 0) {
+			logger.log(Level.WARNING, "Pool '" + this.name + "': thread '" + borrower.getName()
+					+ "' died without closing its session of interpreter " + entry.interpreter().id()
+					+ "; the interpreter goes back to the pool. Close sessions with try-with-resources.",
+					entry.acquiredAt);
+			release(entry);
+			return;
+		}
+		long borrowed = entry.borrowedNanos;
+		if (this.leakThresholdNanos > 0 && borrowed != 0 && !entry.leakReported
+				&& now - borrowed > this.leakThresholdNanos) {
+			entry.leakReported = true;
+			logger.log(Level.WARNING, "Pool '" + this.name + "': a session of interpreter " + entry.interpreter().id()
+					+ " has been held by thread '" + borrower.getName() + "' for "
+					+ TimeUnit.NANOSECONDS.toMillis(now - borrowed) + " ms, past the leak-detection threshold of "
+					+ TimeUnit.NANOSECONDS.toMillis(this.leakThresholdNanos)
+					+ " ms: apparent session leak (close sessions with try-with-resources)", entry.acquiredAt);
 		}
 	}
 
@@ -396,21 +521,21 @@ public final class InterpreterPool implements PythonPool {
 		int stuck = 0;
 		Map<Interpreter, Boolean> interpreters = new IdentityHashMap<>();
 		for (PoolEntry entry : this.entries) {
-			switch (entry.state.get()) {
+			switch (entry.state()) {
 				case PoolEntry.IN_USE -> active++;
 				case PoolEntry.IDLE -> idleCount++;
 				case PoolEntry.STUCK -> stuck++;
 				default -> {
 				}
 			}
-			interpreters.put(entry.interpreter, Boolean.TRUE);
+			interpreters.put(entry.interpreter(), Boolean.TRUE);
 		}
 		int threadStates = 0;
 		for (Interpreter interpreter : interpreters.keySet()) {
 			threadStates += interpreter.threadStateCount();
 		}
 		return new PoolStats(this.name, active + idleCount, active, idleCount, this.pending.get(), stuck,
-				this.created.sum(), this.recycled.sum(), this.timeouts.sum(), threadStates);
+				this.created.sum(), this.recycled.sum(), this.timeouts.sum(), threadStates, this.missing.get());
 	}
 
 	@Override
@@ -418,8 +543,8 @@ public final class InterpreterPool implements PythonPool {
 		long now = System.nanoTime();
 		List<InterpreterInfo> result = new ArrayList<>();
 		for (PoolEntry entry : this.entries) {
-			result.add(new InterpreterInfo(entry.interpreter.id(), entry.stateName(), entry.uses,
-					Duration.ofNanos(now - entry.interpreter.createdNanos())));
+			result.add(new InterpreterInfo(entry.interpreter().id(), entry.stateName(), entry.uses,
+					Duration.ofNanos(now - entry.interpreter().createdNanos())));
 		}
 		return result;
 	}
@@ -432,7 +557,7 @@ public final class InterpreterPool implements PythonPool {
 		}
 		for (PoolEntry entry : this.entries) {
 			entry.retireRequested = true;
-			if (entry.state.compareAndSet(PoolEntry.IDLE, PoolEntry.RETIRING)) {
+			if (entry.retireIdle()) {
 				this.idle.remove(entry);
 				replace(entry, "manual");
 			}
@@ -440,29 +565,45 @@ public final class InterpreterPool implements PythonPool {
 	}
 
 	/**
-	 * Borrow every interpreter in turn and delete the thread states of threads that have died. Normally this
-	 * happens lazily when an interpreter is borrowed; this forces it (tests, diagnostics).
+	 * Delete the thread states of threads that have died, in every interpreter, now, and wait (bounded) until it is
+	 * done. Normally this happens lazily when an interpreter is borrowed; this forces it (tests, diagnostics).
 	 * @return the number of thread states deleted
 	 */
 	public int purgeDeadThreadStates() {
 		int purged = 0;
-		List<PythonSession> sessions = new ArrayList<>();
-		try {
-			for (int i = 0; i < this.options.size(); i++) {
-				sessions.add(acquire());
+		for (PoolEntry entry : this.entries) {
+			try {
+				purged += entry.interpreter().purgeDeadThreadStates().get(30, TimeUnit.SECONDS);
 			}
-		}
-		finally {
-			for (PythonSession session : sessions) {
-				try {
-					purged += ((PooledSession) session).purgeDeadThreadStates();
-				}
-				finally {
-					session.close();
-				}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+				logger.log(Level.WARNING, "Pool '" + this.name + "': purging thread states failed", ex);
 			}
 		}
 		return purged;
+	}
+
+	/**
+	 * The interpreters in rotation now (tests, diagnostics).
+	 * @return the interpreters
+	 */
+	List<Interpreter> interpreterObjects() {
+		List<Interpreter> result = new ArrayList<>();
+		for (PoolEntry entry : this.entries) {
+			result.add(entry.interpreter());
+		}
+		return result;
+	}
+
+	/**
+	 * Whether no call runs and no session is held any more (after {@link #close()}: whether it drained).
+	 * @return {@code true} when idle
+	 */
+	public boolean isDrained() {
+		return !isBusy();
 	}
 
 	@Override
@@ -471,28 +612,56 @@ public final class InterpreterPool implements PythonPool {
 			return;
 		}
 		for (PoolEntry entry; (entry = this.idle.pollFirst()) != null;) {
-			if (entry.state.compareAndSet(PoolEntry.IDLE, PoolEntry.RETIRING)) {
+			if (entry != PoolEntry.CLOSED_MARKER && entry.retireIdle()) {
 				entry.stopHelpers();
 			}
+		}
+		// Wake every thread waiting in acquire(): each takes the marker, puts it back and gives up.
+		this.idle.offerFirst(PoolEntry.CLOSED_MARKER);
+		long now = System.nanoTime();
+		for (PoolEntry entry : this.entries) {
+			// Sessions of threads that died can never be closed: take them back now.
+			checkBorrower(entry, now);
 		}
 		if (!awaitDrained(this.options.drainTimeout().toNanos())) {
 			// Calls still running past the drain timeout: interrupt them with TimeoutError, give them a moment.
 			for (PoolEntry entry : this.entries) {
 				if (entry.callStartNanos != 0) {
-					entry.firedSeq = entry.callSeq;
-					entry.watchdog(this.engine.types().timeoutError()).fire(entry.callSeq);
+					long seq = entry.callSeq();
+					entry.firedSeq = seq;
+					Watchdog watchdog = entry.watchdog(this.engine.types().timeoutError());
+					if (watchdog != null) {
+						watchdog.fire(seq);
+					}
 				}
 			}
 			if (!awaitDrained(TimeUnit.SECONDS.toNanos(2))) {
-				logger.log(Level.WARNING, "Pool '" + this.name + "' closed with calls still running ("
-						+ stats() + "); their interpreters end when the calls return");
+				StringBuilder holders = new StringBuilder();
+				for (PoolEntry entry : this.entries) {
+					Thread borrower = entry.borrower;
+					if (borrower != null) {
+						holders.append(holders.isEmpty() ? "" : ", ").append("interpreter ")
+							.append(entry.interpreter().id()).append(" held by '").append(borrower.getName())
+							.append((entry.callStartNanos != 0) ? "' (in a call)" : "' (between calls: session not closed?)");
+					}
+				}
+				logger.log(Level.WARNING, "Pool '" + this.name + "' closed with interpreters still in use (" + stats()
+						+ "; " + holders + "); each ends when its session is closed"
+						+ ((this.options.isolation() == Isolation.MAIN) ? "" : " (a session between calls: once "
+								+ "its thread makes its next Python call, on any pool, or dies)"));
+				if (this.options.isolation() != Isolation.MAIN) {
+					for (PoolEntry entry : this.entries) {
+						if (entry.callStartNanos == 0 && entry.retireHeld()) {
+							// Its thread keeps its thread state until it deletes it itself (see CallerThread).
+							entry.interpreter().markHeldByUnclosedSession();
+						}
+					}
+				}
 			}
 		}
-		if (this.housekeeper != null) {
-			this.housekeeper.shutdownNow();
-		}
+		this.housekeeper.shutdownNow();
 		for (PoolEntry entry : this.entries) {
-			if (entry.state.get() == PoolEntry.RETIRING) {
+			if (entry.state() == PoolEntry.RETIRING) {
 				this.entries.remove(entry);
 				end(entry);
 			}
@@ -524,7 +693,7 @@ public final class InterpreterPool implements PythonPool {
 
 	private boolean isBusy() {
 		for (PoolEntry entry : this.entries) {
-			int state = entry.state.get();
+			int state = entry.state();
 			if (state == PoolEntry.IN_USE || state == PoolEntry.STUCK) {
 				return true;
 			}

@@ -6,7 +6,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.embedpython.interpreter.Interpreter;
 import dev.embedpython.interpreter.ThreadState;
@@ -14,12 +14,18 @@ import dev.embedpython.runtime.OwnerThread;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One interpreter of a pool with its state machine (IDLE, IN_USE, STUCK, RETIRING, CLOSED, moved by
- * compare-and-set), usage counters, the bookkeeping of the call in flight, and its lazily started helper threads:
- * the watchdog that raises {@code TimeoutError} and the platform worker that runs calls of virtual threads.
+ * One interpreter of a pool with its state machine, the bookkeeping of the borrow and of the call in flight, and
+ * its lazily started helper threads: the watchdog that raises {@code TimeoutError} and the platform worker that
+ * runs calls of virtual threads.
  * <p>
- * Thread contract: state and call fields are read by any thread (volatile/atomic); {@link #uses} and the call
- * fields are written only by the session that holds the entry IN_USE.
+ * The state (IDLE, IN_USE, STUCK, RETIRING, CLOSED) and the sequence number of the calls on this entry share one
+ * atomic word, and every transition is a compare-and-set method of this class: marking a call stuck succeeds only
+ * if that very call is still running on the same borrow, and giving an entry back never overwrites a state another
+ * thread set (the housekeeper's STUCK). Nothing outside this class writes the state.
+ * <p>
+ * Thread contract: state and call fields are read by any thread (volatile/atomic); {@link #uses}, the borrow and
+ * the call fields are written only by the session that holds the entry IN_USE (or, for a borrower that died, by
+ * the housekeeper that reclaims it).
  */
 final class PoolEntry {
 
@@ -33,46 +39,199 @@ final class PoolEntry {
 
 	static final int CLOSED = 4;
 
+	private static final long STATE_MASK = 0x7;
+
+	private static final long SEQ_UNIT = 0x8;
+
 	private static final String[] NAMES = { "idle", "active", "stuck", "retiring", "closed" };
 
-	final Interpreter interpreter;
+	/** Marks a closed pool in the idle deque: a waiter that takes it puts it back and gives up. */
+	static final PoolEntry CLOSED_MARKER = new PoolEntry();
 
-	final AtomicInteger state = new AtomicInteger(IDLE);
+	private final @Nullable Interpreter interpreter;
+
+	/** Low three bits: the state; the rest: how many calls have ended on this entry. */
+	private final AtomicLong word = new AtomicLong(IDLE);
 
 	private final String poolName;
 
 	volatile long uses;
 
-	/** {@link System#nanoTime()} when the call in flight started, 0 when none (only tracked with a call timeout). */
+	/** {@link System#nanoTime()} when the call in flight started, 0 when none (1 without a call timeout). */
 	volatile long callStartNanos;
 
 	volatile @Nullable ThreadState running;
 
-	/** Incremented, with the GIL held, as each timed call ends. */
-	volatile int callSeq;
-
-	/** The {@link #callSeq} the housekeeper fired a timeout at, -1 for none. */
-	volatile int firedSeq = -1;
+	/** The call sequence number the housekeeper fired a timeout at, -1 for none. */
+	volatile long firedSeq = -1;
 
 	volatile boolean retireRequested;
+
+	/** The thread holding the entry, {@code null} when not borrowed. */
+	volatile @Nullable Thread borrower;
+
+	volatile long borrowedNanos;
+
+	/** Where the current borrow was acquired, captured only with leak detection. */
+	volatile @Nullable Throwable acquiredAt;
+
+	volatile boolean leakReported;
 
 	private @Nullable Watchdog watchdog;
 
 	private @Nullable ThreadPoolExecutor worker;
+
+	private boolean helpersStopped;
 
 	PoolEntry(Interpreter interpreter, String poolName) {
 		this.interpreter = interpreter;
 		this.poolName = poolName;
 	}
 
-	String stateName() {
-		return NAMES[this.state.get()];
+	private PoolEntry() {
+		this.interpreter = null;
+		this.poolName = "<closed>";
+		this.word.set(CLOSED);
 	}
 
-	synchronized Watchdog watchdog(long timeoutError) {
+	Interpreter interpreter() {
+		Interpreter result = this.interpreter;
+		if (result == null) {
+			throw new IllegalStateException("The closed-pool marker has no interpreter");
+		}
+		return result;
+	}
+
+	int state() {
+		return (int) (this.word.get() & STATE_MASK);
+	}
+
+	/**
+	 * How many calls have ended on this entry; changes only while it is borrowed.
+	 * @return the sequence number of the call in flight, or of the next one
+	 */
+	long callSeq() {
+		return this.word.get() >>> 3;
+	}
+
+	String stateName() {
+		return NAMES[state()];
+	}
+
+	/**
+	 * IDLE → IN_USE.
+	 * @return {@code true} if this caller now holds the entry
+	 */
+	boolean tryBorrow() {
+		long current = this.word.get();
+		return (current & STATE_MASK) == IDLE && this.word.compareAndSet(current, with(current, IN_USE));
+	}
+
+	/**
+	 * Count the end of a call; the state is left as it is. Called by the holder, with the GIL held.
+	 */
+	void callEnded() {
+		this.word.getAndAdd(SEQ_UNIT);
+	}
+
+	/**
+	 * IN_USE → STUCK, only while the call {@code seq} is still the one running.
+	 * @param seq the call the housekeeper found overrunning
+	 * @return {@code true} if marked
+	 */
+	boolean markStuck(long seq) {
+		long current = this.word.get();
+		return (current & STATE_MASK) == IN_USE && (current >>> 3) == seq
+				&& this.word.compareAndSet(current, with(current, STUCK));
+	}
+
+	/**
+	 * Give a borrowed entry back: IN_USE → {@code target}; a STUCK entry (its call has returned) → RETIRING, or
+	 * IDLE when {@code stuckToIdle} (the main interpreter cannot be replaced).
+	 * @param target IDLE or RETIRING
+	 * @param stuckToIdle whether a stuck entry goes back to IDLE
+	 * @return the state before: IN_USE or STUCK if given back, anything else if the caller did not hold it
+	 */
+	int giveBack(int target, boolean stuckToIdle) {
+		while (true) {
+			long current = this.word.get();
+			int state = (int) (current & STATE_MASK);
+			int next;
+			if (state == IN_USE) {
+				next = target;
+			}
+			else if (state == STUCK) {
+				next = stuckToIdle ? IDLE : RETIRING;
+			}
+			else {
+				return state;
+			}
+			if (this.word.compareAndSet(current, with(current, next))) {
+				return state;
+			}
+		}
+	}
+
+	/**
+	 * IDLE → RETIRING.
+	 * @return {@code true} if this caller retired the idle entry
+	 */
+	boolean retireIdle() {
+		long current = this.word.get();
+		return (current & STATE_MASK) == IDLE && this.word.compareAndSet(current, with(current, RETIRING));
+	}
+
+	/**
+	 * IN_USE → RETIRING, for a session that was never closed, between its calls, when the pool closes.
+	 * @return {@code true} if this caller retired it
+	 */
+	boolean retireHeld() {
+		long current = this.word.get();
+		return (current & STATE_MASK) == IN_USE && this.word.compareAndSet(current, with(current, RETIRING));
+	}
+
+	/**
+	 * RETIRING → CLOSED, when its interpreter ends.
+	 * @return {@code true} if this caller closed it
+	 */
+	boolean close() {
+		long current = this.word.get();
+		return (current & STATE_MASK) == RETIRING && this.word.compareAndSet(current, with(current, CLOSED));
+	}
+
+	private static long with(long word, int state) {
+		return (word & ~STATE_MASK) | state;
+	}
+
+	/**
+	 * Record the borrow. Called by the new holder.
+	 */
+	void borrowed(@Nullable Throwable acquiredAt) {
+		this.borrowedNanos = System.nanoTime();
+		this.acquiredAt = acquiredAt;
+		this.leakReported = false;
+		this.borrower = Thread.currentThread();
+	}
+
+	/**
+	 * Forget the borrow. Called by the holder before it gives the entry back.
+	 */
+	void returned() {
+		this.borrower = null;
+		this.acquiredAt = null;
+		this.borrowedNanos = 0;
+	}
+
+	/**
+	 * The watchdog, started on first use; {@code null} once the helpers have stopped.
+	 */
+	synchronized @Nullable Watchdog watchdog(long timeoutError) {
+		if (this.helpersStopped) {
+			return null;
+		}
 		if (this.watchdog == null) {
 			this.watchdog = new Watchdog(this, timeoutError,
-					"python-watchdog-" + this.poolName + "-" + this.interpreter.id());
+					"python-watchdog-" + this.poolName + "-" + interpreter().id());
 		}
 		return this.watchdog;
 	}
@@ -84,14 +243,14 @@ final class PoolEntry {
 	<T> T runOnWorker(Callable<T> task) {
 		Future<T> future;
 		synchronized (this) {
+			if (this.helpersStopped) {
+				throw new IllegalStateException("Interpreter " + interpreter().id() + " of pool '" + this.poolName
+						+ "' has been retired");
+			}
 			if (this.worker == null) {
 				ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
-						new LinkedBlockingQueue<>(), (runnable) -> {
-							Thread thread = new Thread(runnable,
-									"python-worker-" + this.poolName + "-" + this.interpreter.id());
-							thread.setDaemon(true);
-							return thread;
-						});
+						new LinkedBlockingQueue<>(), PoolThreads.factory(
+								"python-worker-" + this.poolName + "-" + interpreter().id()));
 				executor.allowCoreThreadTimeOut(true);
 				this.worker = executor;
 			}
@@ -117,12 +276,13 @@ final class PoolEntry {
 	}
 
 	/**
-	 * Stop the helper threads. Called before the interpreter ends.
+	 * Stop the helper threads for good. Called before the interpreter ends.
 	 */
 	void stopHelpers() {
 		Watchdog dog;
 		ExecutorService executor;
 		synchronized (this) {
+			this.helpersStopped = true;
 			dog = this.watchdog;
 			executor = this.worker;
 			this.watchdog = null;

@@ -46,7 +46,7 @@ final class PooledSession implements PythonSession {
 		this.entry = entry;
 		this.owner = Thread.currentThread();
 		// Virtual threads, and threads whose CPython thread-local state predates this runtime, never attach.
-		this.virtual = isVirtual(this.owner) || CallerThread.mustHandOff(entry.interpreter.generation());
+		this.virtual = isVirtual(this.owner) || CallerThread.mustHandOff(entry.interpreter().generation());
 		this.converter = converter;
 		if (!this.virtual) {
 			CallerThread.releaseRetired();
@@ -160,12 +160,12 @@ final class PooledSession implements PythonSession {
 	}
 
 	private <T> @Nullable T runAttached(Operation<T> operation) {
-		Interpreter interpreter = this.entry.interpreter;
+		Interpreter interpreter = this.entry.interpreter();
 		ThreadState threadState = interpreter.attach();
 		try {
 			interpreter.purgeIfDue();
 			// The call in flight is always tracked (pool close interrupts it); its start time only with a timeout.
-			int seq = this.entry.callSeq;
+			long seq = this.entry.callSeq();
 			this.entry.running = threadState;
 			long start = this.pool.hasCallTimeout() ? System.nanoTime() : 0;
 			this.entry.callStartNanos = (start != 0) ? start : 1;
@@ -189,7 +189,7 @@ final class PooledSession implements PythonSession {
 			finally {
 				this.entry.callStartNanos = 0;
 				this.entry.running = null;
-				this.entry.callSeq = seq + 1;
+				this.entry.callEnded();
 				if (this.entry.firedSeq == seq) {
 					// A TimeoutError set after the last bytecode ran would fire in this thread's next call: drop it.
 					CPython.PyThreadState_SetAsyncExc(threadState.ident(), 0);
@@ -233,18 +233,9 @@ final class PooledSession implements PythonSession {
 		this.pool.release(this.entry);
 	}
 
-	/**
-	 * Delete the thread states of dead threads in this session's interpreter now.
-	 * @return how many were deleted
-	 */
-	int purgeDeadThreadStates() {
-		Integer purged = run("<purge>", null, Interpreter::purgeDeadThreadStates);
-		return (purged != null) ? purged : 0;
-	}
-
 	@Override
 	public String toString() {
-		return "PythonSession[pool=" + this.pool.name() + ", interpreter=" + this.entry.interpreter.id() + ", owner="
+		return "PythonSession[pool=" + this.pool.name() + ", interpreter=" + this.entry.interpreter().id() + ", owner="
 				+ this.owner.getName() + (this.closed ? ", closed" : "") + "]";
 	}
 

@@ -4,6 +4,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.embedpython.capi.CPython;
+import dev.embedpython.interpreter.Interpreter;
 import dev.embedpython.interpreter.ThreadState;
 
 /**
@@ -16,25 +17,24 @@ import dev.embedpython.interpreter.ThreadState;
  */
 final class Watchdog {
 
-	private static final int STOP = Integer.MIN_VALUE;
+	private static final long STOP = Long.MIN_VALUE;
 
 	private final PoolEntry entry;
 
 	private final long timeoutError;
 
-	private final LinkedBlockingQueue<Integer> requests = new LinkedBlockingQueue<>();
+	private final LinkedBlockingQueue<Long> requests = new LinkedBlockingQueue<>();
 
 	private final Thread thread;
 
 	Watchdog(PoolEntry entry, long timeoutError, String name) {
 		this.entry = entry;
 		this.timeoutError = timeoutError;
-		this.thread = new Thread(this::loop, name);
-		this.thread.setDaemon(true);
+		this.thread = PoolThreads.factory(name).newThread(this::loop);
 		this.thread.start();
 	}
 
-	void fire(int callSeq) {
+	void fire(long callSeq) {
 		this.requests.add(callSeq);
 	}
 
@@ -52,26 +52,33 @@ final class Watchdog {
 
 	private void loop() {
 		while (true) {
-			int callSeq;
+			long callSeq;
 			try {
 				callSeq = this.requests.take();
 			}
 			catch (InterruptedException ex) {
 				return;
 			}
-			if (callSeq == STOP || this.entry.interpreter.isEnded()) {
+			Interpreter interpreter = this.entry.interpreter();
+			if (callSeq == STOP || interpreter.isEnded()) {
 				return;
 			}
-			this.entry.interpreter.attach();
 			try {
-				// The session bumps callSeq with the GIL held, so this check cannot race with the call's end.
+				interpreter.attach();
+			}
+			catch (IllegalStateException ex) {
+				// Ended or retired meanwhile: no call left to interrupt.
+				return;
+			}
+			try {
+				// The session counts the call's end with the GIL held, so this check cannot race with it.
 				ThreadState target = this.entry.running;
-				if (this.entry.callSeq == callSeq && this.entry.callStartNanos != 0 && target != null) {
+				if (this.entry.callSeq() == callSeq && this.entry.callStartNanos != 0 && target != null) {
 					CPython.PyThreadState_SetAsyncExc(target.ident(), this.timeoutError);
 				}
 			}
 			finally {
-				this.entry.interpreter.detach();
+				interpreter.detach();
 			}
 		}
 	}

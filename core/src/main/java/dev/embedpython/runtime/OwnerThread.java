@@ -5,6 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 
 /**
  * The process-wide {@code python-main} platform thread. CPython is initialized and finalized on it (the seed
@@ -15,6 +17,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  * {@code python-main}. {@link #call} from {@code python-main} itself runs the task inline.
  */
 public final class OwnerThread {
+
+	private static final Logger logger = System.getLogger(OwnerThread.class.getName());
 
 	private static final OwnerThread INSTANCE = new OwnerThread();
 
@@ -61,6 +65,22 @@ public final class OwnerThread {
 			}
 		});
 		return future;
+	}
+
+	/**
+	 * Queue a task nobody waits for; a failure is logged with what the task was doing, never lost.
+	 * @param what what the task does, for the log
+	 * @param task the task
+	 */
+	public void execute(String what, Runnable task) {
+		this.tasks.add(() -> {
+			try {
+				task.run();
+			}
+			catch (Throwable ex) {
+				logger.log(Level.ERROR, "python-main failed " + what, ex);
+			}
+		});
 	}
 
 	/**
