@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
@@ -137,6 +138,13 @@ public final class TortureMain {
 	private final AtomicReference<World> world = new AtomicReference<>();
 
 	private final ReentrantLock restartLock = new ReentrantLock();
+
+	/** Signalled when a pool slot or the world is replaced; workers that met a closed pool wait for it. */
+	private final ReentrantLock changeLock = new ReentrantLock();
+
+	private final Condition changed = this.changeLock.newCondition();
+
+	private long changes;
 
 	private final AtomicInteger generations = new AtomicInteger();
 
@@ -415,6 +423,8 @@ public final class TortureMain {
 		long boundMs = boundMs(kind, target);
 		boolean fresh = (random.nextInt(100) < this.settings.shortLivedPercent) && carriable(kind);
 		boolean virtual = fresh && START_VIRTUAL != null && random.nextBoolean();
+		long seenChanges = changeCount();
+		boolean metClosed = false;
 		long id = begin(kind, kind.id + (fresh ? (virtual ? "@new-virtual" : "@new-platform") : ""),
 				(target != null) ? target.name : "-", boundMs);
 		this.executed.get(kind).increment();
@@ -433,11 +443,50 @@ public final class TortureMain {
 			checkStarvation(kind, ex.pool, ex.cause);
 		}
 		catch (Throwable ex) {
-			judge(kind, target, ex);
+			metClosed = judge(kind, target, ex);
 		}
 		finally {
 			this.busyNanos.get(kind).add(System.nanoTime() - started);
 			end(id);
+		}
+		if (metClosed) {
+			// Instead of spinning on a closed pool until pool-cycle or runtime-restart replaced it.
+			awaitChange(seenChanges, 1000);
+		}
+	}
+
+	private long changeCount() {
+		this.changeLock.lock();
+		try {
+			return this.changes;
+		}
+		finally {
+			this.changeLock.unlock();
+		}
+	}
+
+	private void signalChange() {
+		this.changeLock.lock();
+		try {
+			this.changes++;
+			this.changed.signalAll();
+		}
+		finally {
+			this.changeLock.unlock();
+		}
+	}
+
+	private void awaitChange(long seen, long maxMs) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMs);
+		this.changeLock.lock();
+		try {
+			long remaining;
+			while (this.changes == seen && !this.stop && (remaining = deadline - System.nanoTime()) > 0) {
+				this.changed.awaitNanos(remaining);
+			}
+		}
+		finally {
+			this.changeLock.unlock();
 		}
 	}
 
@@ -446,14 +495,18 @@ public final class TortureMain {
 				&& kind != Kind.DIE_HOLDING;
 	}
 
-	/** Judge an exception the operation did not expect itself: documented for the situation, or a failure. */
-	private void judge(Kind kind, Target target, Throwable ex) {
+	/**
+	 * Judge an exception the operation did not expect itself: documented for the situation, or a failure.
+	 * @return whether the operation met a closed pool or runtime
+	 */
+	private boolean judge(Kind kind, Target target, Throwable ex) {
 		if (ex instanceof WrongResult) {
 			failure(kind.id, target, ex.getMessage(), ex.getCause());
 		}
 		else if (ex instanceof IllegalStateException && target != null && target.closed()) {
 			// Pool or runtime closed (by pool-cycle or runtime-restart) while this operation ran.
 			outcome(kind, "IllegalStateException(closed)");
+			return true;
 		}
 		else if (ex instanceof PythonTimeoutException && target != null && target.closed()) {
 			// A call still running when its pool's drain timeout ran out is interrupted with TimeoutError.
@@ -462,6 +515,7 @@ public final class TortureMain {
 		else {
 			failure(kind.id, target, "undocumented outcome " + ex.getClass().getName(), ex);
 		}
+		return false;
 	}
 
 	private Target target(Kind kind, World world, Random random) {
@@ -887,6 +941,7 @@ public final class TortureMain {
 		if (!target.world.slots.compareAndSet(slot, target.pool, replacement)) {
 			replacement.close();
 		}
+		signalChange();
 	}
 
 	private void foreverThread(World world, Isolation isolation) {
@@ -943,10 +998,12 @@ public final class TortureMain {
 				failure(Kind.RUNTIME_RESTART.id, null, "could not start the runtime again after close()", ex);
 				// Nothing left to torture.
 				this.stop = true;
+				signalChange();
 				return;
 			}
 			this.world.set(fresh);
 			this.restarts.incrementAndGet();
+			signalChange();
 		}
 		finally {
 			this.restartLock.unlock();
@@ -1057,7 +1114,18 @@ public final class TortureMain {
 
 	private static String abbreviate(Object value) {
 		String text = String.valueOf(value);
-		return (text.length() > 200) ? text.substring(0, 200) + "...(" + text.length() + " chars)" : text;
+		String shown = (text.length() > 200) ? text.substring(0, 200) + "...(" + text.length() + " chars)" : text;
+		StringBuilder escaped = new StringBuilder();
+		for (char c : shown.toCharArray()) {
+			// Escaped, so that lone surrogates and control characters are visible in the log.
+			if (c >= 0x20 && c < 0x7f) {
+				escaped.append(c);
+			}
+			else {
+				escaped.append(String.format("\\u%04x", (int) c));
+			}
+		}
+		return escaped.toString();
 	}
 
 	// ---------------------------------------------------------------- invariants
@@ -1233,8 +1301,9 @@ public final class TortureMain {
 	private void failure(String kind, Target target, String message, Throwable cause) {
 		int n = this.failures.incrementAndGet();
 		outcome(null, "FAILURE");
-		String signature = kind + ": " + message.replaceAll("\\d+", "N");
-		signature = (signature.length() > 120) ? signature.substring(0, 120) : signature;
+		// Values differ from one failure to the next; the signature keeps what went wrong.
+		String what = message.split(": expected ")[0].replaceAll("\\d+", "N");
+		String signature = kind + ": " + ((what.length() > 100) ? what.substring(0, 100) : what);
 		boolean first = this.failureSignatures.computeIfAbsent(signature, (key) -> new LongAdder()).sum() == 0;
 		this.failureSignatures.get(signature).increment();
 		if (n > 50 || (!first && n > 10)) {
