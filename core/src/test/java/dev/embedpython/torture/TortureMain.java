@@ -657,10 +657,23 @@ public final class TortureMain {
 				});
 			}
 			case STUCK_C -> {
-				boolean own = target.pool.options().isolation() == Isolation.OWN_GIL
-						&& target.pool.options().callTimeout() != null;
-				// On shared/main GILs a long C call would stall every other interpreter (innocent timeouts): keep it short.
-				long n = own ? (long) Math.pow(10, 6 + random.nextDouble() * 2.2) : 1 + random.nextInt(2_000_000);
+				boolean timed = target.pool.options().callTimeout() != null;
+				if (timed && random.nextBoolean()) {
+					// time.sleep is C code that TimeoutError cannot interrupt, and costs no CPU on a shared box.
+					long millis = 100 + random.nextInt(4000);
+					return () -> inSession(target, (session) -> {
+						try {
+							expectEqual("time.sleep", null, session.call("time", "sleep", millis / 1000.0));
+						}
+						catch (PythonTimeoutException ex) {
+							outcome(kind, "PythonTimeoutException(expected)");
+						}
+					});
+				}
+				boolean own = timed && target.pool.options().isolation() == Isolation.OWN_GIL;
+				// A C loop that holds the GIL: on shared/main GILs it would stall every other interpreter (innocent
+				// timeouts), so keep it short there.
+				long n = own ? (long) Math.pow(10, 5 + random.nextDouble() * 2.5) : 1 + random.nextInt(2_000_000);
 				BigInteger expected = BigInteger.valueOf(n).multiply(BigInteger.valueOf(n - 1)).shiftRight(1);
 				return () -> inSession(target, (session) -> {
 					try {
