@@ -429,9 +429,14 @@ public final class TortureMain {
 				(target != null) ? target.name : "-", boundMs);
 		this.executed.get(kind).increment();
 		long started = System.nanoTime();
+		Thread current = Thread.currentThread();
+		String name = current.getName();
+		// A JVM crash report (hs_err) names the crashing thread: let it name the operation too.
+		String label = "torture " + kind.id + " on " + ((target != null) ? target.name : "-");
+		current.setName(label);
 		try {
 			if (fresh) {
-				runOnNewThread(body, virtual, boundMs);
+				runOnNewThread(body, virtual, boundMs, label);
 			}
 			else {
 				body.run();
@@ -447,6 +452,7 @@ public final class TortureMain {
 		}
 		finally {
 			this.busyNanos.get(kind).add(System.nanoTime() - started);
+			current.setName(name);
 			end(id);
 		}
 		if (metClosed) {
@@ -573,7 +579,7 @@ public final class TortureMain {
 		};
 	}
 
-	private static void runOnNewThread(Body body, boolean virtual, long boundMs) throws Throwable {
+	private static void runOnNewThread(Body body, boolean virtual, long boundMs, String label) throws Throwable {
 		AtomicReference<Throwable> thrown = new AtomicReference<>();
 		Runnable task = () -> {
 			try {
@@ -585,10 +591,13 @@ public final class TortureMain {
 		};
 		Thread thread;
 		if (virtual) {
-			thread = startVirtual(task);
+			thread = startVirtual(() -> {
+				Thread.currentThread().setName(label + " (short-lived virtual)");
+				task.run();
+			});
 		}
 		else {
-			thread = new Thread(task, "torture-short-lived");
+			thread = new Thread(task, label + " (short-lived)");
 			thread.start();
 		}
 		// The watchdog halts the JVM long before this returns on a hang.
@@ -909,7 +918,7 @@ public final class TortureMain {
 						thrown.add(ex);
 					}
 				}
-			}, close ? "torture-dies-after-release" : "torture-dies-holding");
+			}, "torture " + (close ? "die-after" : "die-holding") + " on " + target.name + " (dying thread)");
 			thread.start();
 			threads.add(thread);
 		}

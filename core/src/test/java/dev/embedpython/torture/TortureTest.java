@@ -1,8 +1,13 @@
 package dev.embedpython.torture;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.embedpython.ChildJvm;
 import org.junit.jupiter.api.Tag;
@@ -52,11 +57,38 @@ class TortureTest {
 		}
 		catch (AssertionError ex) {
 			throw new AssertionError("Torture seed " + seed + " failed on " + (python313 ? "3.13" : "3.14")
-					+ "; replay with -Dembedpython.torture.seed=" + seed + " (" + summary + ")\n" + ex.getMessage(), ex);
+					+ "; replay with -Dembedpython.torture.seed=" + seed + " (" + summary + ")\n" + crashedThread(result)
+					+ ex.getMessage(), ex);
 		}
 		assertThat(summary).as("torture seed %d", seed)
 			.contains("failures=0 hangs=0 crashes=0")
 			.doesNotContain("operations=0 ");
+	}
+
+	/**
+	 * The crashing thread (named after the operation it ran) and its Java frames from the JVM's crash report.
+	 */
+	private static String crashedThread(ChildJvm.Result result) {
+		Matcher matcher = Pattern.compile("An error report file with more information is saved as:\\s*#\\s*(\\S+)")
+			.matcher(result.output());
+		if (!matcher.find()) {
+			return "";
+		}
+		Path report = Path.of(matcher.group(1));
+		try {
+			List<String> lines = Files.readAllLines(report);
+			StringBuilder text = new StringBuilder("From " + report + ":\n");
+			lines.stream().filter((line) -> line.startsWith("Current thread")).findFirst()
+				.ifPresent((line) -> text.append(line).append('\n'));
+			int frames = lines.indexOf("Java frames: (J=compiled Java code, j=interpreted, Vv=VM code)");
+			if (frames >= 0) {
+				lines.subList(frames, Math.min(lines.size(), frames + 16)).forEach((line) -> text.append(line).append('\n'));
+			}
+			return text.toString();
+		}
+		catch (IOException ex) {
+			return "(crash report " + report + " unreadable: " + ex.getMessage() + ")\n";
+		}
 	}
 
 }
