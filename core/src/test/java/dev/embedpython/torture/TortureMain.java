@@ -6,9 +6,12 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.math.BigInteger;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,7 +66,7 @@ import dev.embedpython.RuntimeOptions;
  * drawn from it), so a failing seed replays the same operation sequence per worker; thread scheduling is not
  * reproducible. Arguments: {@code --seed N --seconds S [--platform-workers N] [--virtual-workers N]
  * [--short-lived-percent P] [--exclude kind,kind] [--only kind,kind] [--rss-limit-mb M] [--margin-ms MS]
- * [--starvation-ms MS] [--restart-interval-ms MS] [--verbose]}.
+ * [--starvation-ms MS] [--restart-interval-ms MS] [--trace-file PATH] [--verbose]}.
  */
 public final class TortureMain {
 
@@ -182,10 +185,13 @@ public final class TortureMain {
 
 	private volatile String phase = "starting";
 
+	private final MappedByteBuffer traceBuffer;
+
 	private TortureMain(Settings settings, Path helperDir) {
 		this.settings = settings;
 		this.master = new Random(settings.seed);
 		this.helperDir = helperDir;
+		this.traceBuffer = (settings.traceFile != null) ? mapTrace(settings.traceFile) : null;
 		for (Kind kind : Kind.values()) {
 			this.lastStart.put(kind, new AtomicLong(System.nanoTime() - TimeUnit.HOURS.toNanos(1)));
 			this.executed.put(kind, new LongAdder());
@@ -1370,11 +1376,36 @@ public final class TortureMain {
 	private long begin(Kind kind, String label, String pool, long boundMs) {
 		long id = this.operationIds.incrementAndGet();
 		this.inFlight.put(id, new InFlight(label, pool, Thread.currentThread(), System.nanoTime(), boundMs));
+		trace();
 		return id;
 	}
 
 	private void end(long id) {
 		this.inFlight.remove(id);
+		trace();
+	}
+
+	/**
+	 * Write the operations in flight to the memory-mapped trace file: its pages survive an abort of this process
+	 * ({@code free(): invalid pointer} leaves no JVM crash report), so the parent can say what was running.
+	 */
+	private void trace() {
+		MappedByteBuffer buffer = this.traceBuffer;
+		if (buffer == null) {
+			return;
+		}
+		StringBuilder text = new StringBuilder("in flight at ").append(System.currentTimeMillis()).append(":\n");
+		long now = System.nanoTime();
+		for (InFlight op : this.inFlight.values()) {
+			text.append("  ").append(op.label).append(" on ").append(op.pool).append(" for ")
+				.append(TimeUnit.NANOSECONDS.toMillis(now - op.startNanos)).append(" ms\n");
+		}
+		byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+		synchronized (buffer) {
+			int length = Math.min(bytes.length, buffer.capacity() - 1);
+			buffer.put(0, bytes, 0, length);
+			buffer.put(length, (byte) 0);
+		}
 	}
 
 	private void printSummary(long elapsedNanos) {
@@ -1437,6 +1468,16 @@ public final class TortureMain {
 		}
 	}
 
+	private static MappedByteBuffer mapTrace(Path file) {
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+				StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+			return channel.map(FileChannel.MapMode.READ_WRITE, 0, 64 * 1024);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot map the trace file " + file, ex);
+		}
+	}
+
 	private static byte[] helperSource() throws IOException {
 		try (InputStream in = TortureMain.class.getResourceAsStream("/" + HELPERS + ".py")) {
 			if (in == null) {
@@ -1479,6 +1520,8 @@ public final class TortureMain {
 
 		boolean verbose;
 
+		Path traceFile;
+
 		static Settings parse(String[] args) {
 			Settings settings = new Settings();
 			for (int i = 0; i < args.length; i++) {
@@ -1501,6 +1544,7 @@ public final class TortureMain {
 					case "--margin-ms" -> settings.marginMs = Long.parseLong(value);
 					case "--starvation-ms" -> settings.starvationMs = Long.parseLong(value);
 					case "--restart-interval-ms" -> settings.restartIntervalMs = Long.parseLong(value);
+					case "--trace-file" -> settings.traceFile = Path.of(value);
 					case "--exclude" -> {
 						for (String id : value.split(",")) {
 							if (!id.isBlank()) {

@@ -32,7 +32,9 @@ class TortureTest {
 		boolean python313 = !System.getProperty("embedpython.test.home", "").isBlank();
 		long seed = Long.getLong("embedpython.torture.seed", System.currentTimeMillis() ^ System.nanoTime());
 		long seconds = Long.getLong("embedpython.torture.seconds", python313 ? 15 : 25);
-		List<String> args = new ArrayList<>(List.of("--seed", Long.toString(seed), "--seconds", Long.toString(seconds)));
+		Path trace = Path.of("target", "torture-" + seed + ".trace").toAbsolutePath();
+		List<String> args = new ArrayList<>(List.of("--seed", Long.toString(seed), "--seconds", Long.toString(seconds),
+				"--trace-file", trace.toString()));
 		String extra = System.getProperty("embedpython.torture.args", "");
 		if (!extra.isBlank()) {
 			args.addAll(List.of(extra.trim().split("\\s+")));
@@ -58,11 +60,33 @@ class TortureTest {
 		catch (AssertionError ex) {
 			throw new AssertionError("Torture seed " + seed + " failed on " + (python313 ? "3.13" : "3.14")
 					+ "; replay with -Dembedpython.torture.seed=" + seed + " (" + summary + ")\n" + crashedThread(result)
-					+ ex.getMessage(), ex);
+					+ inFlight(trace) + ex.getMessage(), ex);
+		}
+		finally {
+			try {
+				Files.deleteIfExists(trace);
+			}
+			catch (IOException ex) {
+				// only a leftover in target/
+			}
 		}
 		assertThat(summary).as("torture seed %d", seed)
 			.contains("failures=0 hangs=0 crashes=0")
 			.doesNotContain("operations=0 ");
+	}
+
+	/**
+	 * The operations the child had in flight when it ended, from its memory-mapped trace file.
+	 */
+	private static String inFlight(Path trace) {
+		try {
+			String text = new String(Files.readAllBytes(trace), java.nio.charset.StandardCharsets.UTF_8);
+			int end = text.indexOf('\0');
+			return "Operations " + ((end >= 0) ? text.substring(0, end) : text) + "\n";
+		}
+		catch (IOException ex) {
+			return "";
+		}
 	}
 
 	/**
