@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +37,6 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 
 import dev.embedpython.Isolation;
 import dev.embedpython.PoolExhaustedException;
@@ -215,15 +215,14 @@ public final class TortureMain {
 				+ settings.platformWorkers + " virtualWorkers=" + ((START_VIRTUAL != null) ? settings.virtualWorkers : 0)
 				+ " java=" + Runtime.version() + " pid=" + ProcessHandle.current().pid());
 		System.out.flush();
-		Path helperDir = Files.createTempDirectory("embedpython-torture");
-		int exit;
-		try {
-			Files.write(helperDir.resolve(HELPERS + ".py"), helperSource());
-			exit = new TortureMain(settings, helperDir).run();
-		}
-		finally {
-			deleteTree(helperDir);
-		}
+		// One fixed directory (a crashed run cannot clean up after itself), replaced atomically.
+		Path helperDir = Path.of(System.getProperty("java.io.tmpdir"), "embedpython-torture-helpers");
+		Files.createDirectories(helperDir);
+		Path staged = Files.createTempFile(helperDir, HELPERS, ".tmp");
+		Files.write(staged, helperSource());
+		Files.move(staged, helperDir.resolve(HELPERS + ".py"), StandardCopyOption.REPLACE_EXISTING,
+				StandardCopyOption.ATOMIC_MOVE);
+		int exit = new TortureMain(settings, helperDir).run();
 		System.out.flush();
 		System.exit(exit);
 	}
@@ -1484,14 +1483,6 @@ public final class TortureMain {
 				throw new IOException(HELPERS + ".py is not on the class path");
 			}
 			return in.readAllBytes();
-		}
-	}
-
-	private static void deleteTree(Path dir) throws IOException {
-		try (Stream<Path> paths = Files.walk(dir)) {
-			for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(path);
-			}
 		}
 	}
 
