@@ -651,7 +651,9 @@ public final class TortureMain {
 			}
 			case SESSION -> {
 				long[] values = random.longs(2 + random.nextInt(5), -1_000_000, 1_000_000).toArray();
-				return () -> inSession(target, (session) -> sessionSequence(session, values));
+				// MAIN-isolation sessions share __main__: names of their own keep concurrent sessions apart.
+				String prefix = "torture_" + Long.toHexString(random.nextLong() & Long.MAX_VALUE) + "_";
+				return () -> inSession(target, (session) -> sessionSequence(session, prefix, values));
 			}
 			case TIMEOUT_LOOP -> {
 				return () -> inSession(target, (session) -> {
@@ -883,10 +885,14 @@ public final class TortureMain {
 		}
 	}
 
-	private static void sessionSequence(PythonSession session, long[] values) {
+	private static void sessionSequence(PythonSession session, String prefix, long[] values) {
+		List<String> names = new ArrayList<>();
 		for (int i = 0; i < values.length; i++) {
 			long v = values[i];
-			String name = "torture_v" + i;
+			String name = prefix + "v" + i;
+			String result = prefix + "r" + i;
+			names.add(name);
+			names.add(result);
 			switch ((int) Math.floorMod(v, 4)) {
 				case 0 -> {
 					session.set(name, v);
@@ -894,13 +900,15 @@ public final class TortureMain {
 				}
 				case 1 -> {
 					session.set(name, v);
-					session.exec("torture_r = " + name + " * 3 + 1");
-					expectEqual("exec", v * 3 + 1, session.get("torture_r"));
+					session.exec(result + " = " + name + " * 3 + 1");
+					expectEqual("exec", v * 3 + 1, session.get(result));
 				}
 				case 2 -> expectEqual("eval", v - 1, session.eval(v + " - 1"));
 				default -> expectEqual("call", v + v, session.call(HELPERS, "add", v, v));
 			}
 		}
+		// A comprehension's variable is its own, so this cleanup cannot disturb a concurrent session's globals.
+		session.exec("[globals().pop(n, None) for n in " + names.stream().map((n) -> "'" + n + "'").toList() + "]");
 	}
 
 	/** Threads that use a pool once and die: after closing their session, or (holding) without closing it. */
