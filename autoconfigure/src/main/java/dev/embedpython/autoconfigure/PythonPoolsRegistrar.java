@@ -41,6 +41,9 @@ class PythonPoolsRegistrar implements ImportBeanDefinitionRegistrar {
 			PythonPoolFactory.checkName(name, key);
 			PythonPoolFactory.require(!PythonAutoConfiguration.DEFAULT_POOL_NAME.equals(name), key, name,
 					"'" + name + "' is the name of the pool configured under python.pool; choose another name");
+			// The python health contributor shows the runtime as a component next to the pools.
+			PythonPoolFactory.require(!"runtime".equals(name), key, name,
+					"'runtime' is the name of the runtime's health component; choose another name");
 			registry.registerBeanDefinition(beanName(name), definition(name));
 		}
 	}
