@@ -108,7 +108,7 @@ public class PythonMetrics implements MeterBinder {
 			this.meters.add(Gauge.builder("python.pool.interpreters.max", this.pool, (p) -> p.options().size())
 				.tags(this.tags)
 				.description("Configured size of the pool: the most interpreters it lends at once.")
-				.baseUnit("interpreters")
+				// No base unit: Prometheus would append it (python_pool_interpreters_max_interpreters).
 				.strongReference(true)
 				.register(this.registry));
 			this.meters.add(Gauge.builder("python.pool.pending", this.pool, (p) -> p.stats().pending())
