@@ -12,6 +12,7 @@ import dev.embedpython.RuntimeOptions;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -24,8 +25,8 @@ import org.springframework.core.io.ResourceLoader;
 
 /**
  * {@link AutoConfiguration Auto-configuration} of embedpython: the process-wide {@link PythonRuntime}, the default
- * {@link PythonPool} ({@code pythonPool}), one pool per {@code python.pools.<name>} (qualifier {@code <name>}), a
- * {@link PythonTemplate} on the default pool, and the {@link PythonLifecycle} that warms lazy pools before the
+ * {@link PythonPool} ({@code pythonPool}) and its {@link PythonTemplate}, one pool and one template per
+ * {@code python.pools.<name>} (qualifier {@code <name>}, unset keys inherited from {@code python.pool}), and the {@link PythonLifecycle} that warms lazy pools before the
  * application reports ready. Pools are closed when their beans are destroyed, after every lifecycle component (the
  * web server included) has stopped.
  * <p>
@@ -74,11 +75,14 @@ public final class PythonAutoConfiguration {
 	@Bean(POOL_FACTORY_BEAN_NAME)
 	@ConditionalOnMissingBean
 	PythonPoolFactory pythonPoolFactory(PythonRuntime runtime, PythonProperties properties, Environment environment,
-			ObjectProvider<PythonPoolCustomizer> customizers, ObjectProvider<CallObserver> callObserver) {
-		Duration shutdownPhaseTimeout = Binder.get(environment)
-			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
-			.orElse(null);
-		return new PythonPoolFactory(runtime, properties, shutdownPhaseTimeout, customizers, callObserver);
+			ObjectProvider<LifecycleProperties> lifecycleProperties, ObjectProvider<PythonPoolCustomizer> customizers,
+			ObjectProvider<CallObserver> callObservers) {
+		Binder binder = Binder.get(environment);
+		// Boot's own bean where LifecycleAutoConfiguration runs, else the same key bound here (30 s by default).
+		Duration shutdownPhaseTimeout = lifecycleProperties
+			.getIfAvailable(() -> binder.bindOrCreate("spring.lifecycle", LifecycleProperties.class))
+			.getTimeoutPerShutdownPhase();
+		return new PythonPoolFactory(runtime, properties, binder, shutdownPhaseTimeout, customizers, callObservers);
 	}
 
 	@Bean(DEFAULT_POOL_BEAN_NAME)

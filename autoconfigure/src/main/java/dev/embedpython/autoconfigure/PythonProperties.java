@@ -53,7 +53,8 @@ public class PythonProperties {
 	private final Pool pool = new Pool();
 
 	/**
-	 * Additional named pools; each becomes a PythonPool bean qualified with its name.
+	 * Additional named pools, with the keys of 'python.pool'; a key a named pool does not set is inherited from
+	 * 'python.pool'. Each becomes a PythonPool bean and a PythonTemplate bean qualified with its name.
 	 */
 	private Map<String, Pool> pools = new LinkedHashMap<>();
 
@@ -136,7 +137,7 @@ public class PythonProperties {
 
 		/**
 		 * Longest wait for calls in flight when the pool closes at shutdown. When unset,
-		 * 'spring.lifecycle.timeout-per-shutdown-phase' if that is set, else 10 seconds.
+		 * 'spring.lifecycle.timeout-per-shutdown-phase' (30 seconds unless set).
 		 */
 		private @Nullable Duration drainTimeout;
 
@@ -264,6 +265,27 @@ public class PythonProperties {
 
 		public void setAllowExec(boolean allowExec) {
 			this.allowExec = allowExec;
+		}
+
+		/**
+		 * A copy of these settings, the starting point of a named pool.
+		 * @return the copy
+		 */
+		Pool copy() {
+			Pool copy = new Pool();
+			copy.size = this.size;
+			copy.isolation = this.isolation;
+			copy.acquireTimeout = this.acquireTimeout;
+			copy.callTimeout = this.callTimeout;
+			copy.stuckGracePeriod = this.stuckGracePeriod;
+			copy.drainTimeout = this.drainTimeout;
+			copy.preload = new ArrayList<>(this.preload);
+			copy.initScript = this.initScript;
+			copy.maxUses = this.maxUses;
+			copy.allowThreads = this.allowThreads;
+			copy.allowFork = this.allowFork;
+			copy.allowExec = this.allowExec;
+			return copy;
 		}
 
 	}
