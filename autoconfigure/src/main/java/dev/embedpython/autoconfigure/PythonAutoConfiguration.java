@@ -8,12 +8,13 @@ import dev.embedpython.PythonPool;
 import dev.embedpython.PythonRuntime;
 import dev.embedpython.PythonTemplate;
 import dev.embedpython.RuntimeOptions;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.context.LifecycleProperties;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -37,7 +38,7 @@ import org.springframework.core.io.ResourceLoader;
  * Thread contract: used by the bean factory, on the thread that refreshes the context.
  */
 @AutoConfiguration
-@ConditionalOnProperty(prefix = "python", name = "enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "python.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(PythonProperties.class)
 @Import(PythonPoolsRegistrar.class)
 public final class PythonAutoConfiguration {
@@ -59,13 +60,14 @@ public final class PythonAutoConfiguration {
 	PythonRuntime pythonRuntime(PythonProperties properties, ResourceLoader resourceLoader,
 			ObjectProvider<PythonRuntimeCustomizer> customizers) {
 		RuntimeOptions.Builder builder = RuntimeOptions.builder();
-		String home = properties.getHome();
-		if (home != null && !home.isBlank()) {
-			builder.home(expandHome("python.home", home));
+		Path home = configured("python.home", properties.getHome());
+		if (home != null) {
+			builder.home(home);
 		}
-		String configuredCacheDir = properties.getCacheDir();
-		Path cacheDir = (configuredCacheDir != null && !configuredCacheDir.isBlank())
-				? expandHome("python.cache-dir", configuredCacheDir) : RuntimeOptions.defaultCacheDir();
+		Path cacheDir = configured("python.cache-dir", properties.getCacheDir());
+		if (cacheDir == null) {
+			cacheDir = RuntimeOptions.defaultCacheDir();
+		}
 		builder.cacheDir(cacheDir);
 		builder.paths(new PythonPathResolver(resourceLoader, cacheDir).resolve(properties.getPath()));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
@@ -104,8 +106,13 @@ public final class PythonAutoConfiguration {
 		return new PythonLifecycle(pools);
 	}
 
+	@Bean
+	PythonStartupLogger pythonStartupLogger(PythonRuntime runtime, ObjectProvider<PythonPool> pools) {
+		return new PythonStartupLogger(runtime, pools);
+	}
+
 	/**
-	 * A path from configuration: a leading {@code ~} stands for the user's home directory.
+	 * A {@code python.path} entry: a leading {@code ~} stands for the user's home directory.
 	 * @param value the configured value
 	 * @return the path
 	 */
@@ -116,13 +123,19 @@ public final class PythonAutoConfiguration {
 		return Path.of(value);
 	}
 
-	private static Path expandHome(String key, String value) {
-		try {
-			return expandHome(value.strip());
+	/**
+	 * A configured directory, {@code null} when unset or empty. A leading {@code ~} is refused rather than taken as
+	 * a directory of that name: the way to say the home directory is the {@code ${user.home}} placeholder.
+	 */
+	private static @Nullable Path configured(String key, @Nullable Path path) {
+		if (path == null || path.toString().isBlank()) {
+			return null;
 		}
-		catch (RuntimeException ex) {
-			throw new InvalidConfigurationPropertyValueException(key, value, "is not a valid path: " + ex.getMessage());
+		if (path.toString().startsWith("~")) {
+			throw new InvalidConfigurationPropertyValueException(key, path,
+					"'~' is not expanded; write ${user.home}" + path.toString().substring(1) + " instead");
 		}
+		return path;
 	}
 
 }

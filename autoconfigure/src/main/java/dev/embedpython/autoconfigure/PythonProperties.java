@@ -1,5 +1,6 @@
 package dev.embedpython.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,16 +30,16 @@ public class PythonProperties {
 
 	/**
 	 * Home of an external CPython 3.13+ (an installation prefix such as /opt/python3.14, or a venv). When unset,
-	 * the bundled runtime is used. A leading '~' stands for the user's home directory.
+	 * the bundled runtime is used. Write ${user.home} for the user's home directory.
 	 */
-	private @Nullable String home;
+	private @Nullable Path home;
 
 	/**
 	 * Directory where the bundled runtime is extracted and where classpath entries of 'python.path' that live
-	 * inside jars are copied. Must be writable and on a filesystem mounted with exec. A leading '~' stands for the
+	 * inside jars are copied. Must be writable and on a filesystem mounted with exec. Write ${user.home} for the
 	 * user's home directory.
 	 */
-	private @Nullable String cacheDir;
+	private @Nullable Path cacheDir;
 
 	/**
 	 * Directories prepended to sys.path of every interpreter: file system paths, or 'classpath:' locations such as
@@ -66,19 +67,19 @@ public class PythonProperties {
 		this.enabled = enabled;
 	}
 
-	public @Nullable String getHome() {
+	public @Nullable Path getHome() {
 		return this.home;
 	}
 
-	public void setHome(@Nullable String home) {
+	public void setHome(@Nullable Path home) {
 		this.home = home;
 	}
 
-	public @Nullable String getCacheDir() {
+	public @Nullable Path getCacheDir() {
 		return this.cacheDir;
 	}
 
-	public void setCacheDir(@Nullable String cacheDir) {
+	public void setCacheDir(@Nullable Path cacheDir) {
 		this.cacheDir = cacheDir;
 	}
 
