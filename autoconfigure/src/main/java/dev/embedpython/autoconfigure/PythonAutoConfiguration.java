@@ -2,6 +2,7 @@ package dev.embedpython.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import dev.embedpython.CallObserver;
 import dev.embedpython.PythonPool;
@@ -14,12 +15,13 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
@@ -64,10 +66,7 @@ public final class PythonAutoConfiguration {
 		if (home != null) {
 			builder.home(home);
 		}
-		Path cacheDir = configured("python.cache-dir", properties.getCacheDir());
-		if (cacheDir == null) {
-			cacheDir = RuntimeOptions.defaultCacheDir();
-		}
+		Path cacheDir = cacheDir(properties);
 		builder.cacheDir(cacheDir);
 		builder.paths(new PythonPathResolver(resourceLoader, cacheDir).resolve(properties.getPath()));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
@@ -107,6 +106,25 @@ public final class PythonAutoConfiguration {
 	}
 
 	@Bean
+	@Conditional(OnPythonReloadCondition.class)
+	@ConditionalOnMissingBean
+	PythonSourceReloader pythonSourceReloader(PythonProperties properties, ResourceLoader resourceLoader,
+			ObjectProvider<PythonPool> pools) {
+		Duration quietPeriod = properties.getDev().getQuietPeriod();
+		if (quietPeriod == null || quietPeriod.isNegative() || quietPeriod.isZero()) {
+			throw new InvalidConfigurationPropertyValueException("python.dev.quiet-period", quietPeriod,
+					"must be positive");
+		}
+		Path cacheDir = cacheDir(properties);
+		// Copies of classpath directories inside jars never change: only directories on disk are watched.
+		List<Path> directories = new PythonPathResolver(resourceLoader, cacheDir).resolve(properties.getPath())
+			.stream()
+			.filter((directory) -> !directory.startsWith(cacheDir))
+			.toList();
+		return new PythonSourceReloader(directories, pools, quietPeriod);
+	}
+
+	@Bean
 	PythonStartupLogger pythonStartupLogger(PythonRuntime runtime, ObjectProvider<PythonPool> pools) {
 		return new PythonStartupLogger(runtime, pools);
 	}
@@ -121,6 +139,11 @@ public final class PythonAutoConfiguration {
 			return Path.of(System.getProperty("user.home") + value.substring(1));
 		}
 		return Path.of(value);
+	}
+
+	private static Path cacheDir(PythonProperties properties) {
+		Path cacheDir = configured("python.cache-dir", properties.getCacheDir());
+		return (cacheDir != null) ? cacheDir : RuntimeOptions.defaultCacheDir();
 	}
 
 	/**
