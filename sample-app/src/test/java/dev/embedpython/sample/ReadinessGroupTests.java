@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A readiness group that includes one chosen pool ({@code python/default}) and not the other, over real HTTP.
+ * A second pool next to the default one, over real HTTP: a readiness group that includes one chosen pool
+ * ({@code python/default}) and not the other, the other's own health path, and the keys it inherits.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "python.pool.size=1", "python.pools.batch.size=1",
@@ -45,6 +46,17 @@ class ReadinessGroupTests {
 			.extractingByKey("details", as(InstanceOfAssertFactories.map(String.class, Object.class)))
 			.containsEntry("probe", "ok")
 			.containsEntry("size", 1);
+	}
+
+	@Test
+	void namedPoolInheritsTheCallTimeoutOfTheDefaultPool() {
+		// application.yml sets python.pool.call-timeout: 10s; python.pools.batch sets only its size.
+		ResponseEntity<Map<String, Object>> response = new Api(this.port).get("/api/python");
+		assertThat(response.getBody()).extractingByKey("pools", as(InstanceOfAssertFactories.LIST))
+			.anySatisfy((pool) -> assertThat(pool).asInstanceOf(InstanceOfAssertFactories.map(String.class, Object.class))
+				.containsEntry("name", "batch")
+				.containsEntry("callTimeout", "PT10S")
+				.containsEntry("size", 1));
 	}
 
 }
