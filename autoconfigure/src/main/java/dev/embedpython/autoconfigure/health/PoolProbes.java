@@ -20,7 +20,7 @@ import dev.embedpython.PythonPool;
  * pool) is joined by the next request instead of being started again, so at most one probe per pool is in flight.
  * <p>
  * A probe is started when the composite is listed and taken by the pool's indicator; once answered it is forgotten,
- * so every health request gets a fresh answer.
+ * and an answer is never older than the timeout, so every health request gets a fresh answer.
  * <p>
  * Thread contract: thread-safe.
  */
@@ -48,12 +48,15 @@ final class PoolProbes {
 	}
 
 	/**
-	 * Start the probe of a pool, or join the one in flight or answered and not taken yet.
+	 * Start the probe of a pool, or join the one in flight, or take the answer of one started less than the
+	 * timeout ago and not taken yet (started by listing the composite in this request). An older answer, of a pool
+	 * that a health group listed but did not check, is not reused.
 	 * @param pool the pool
 	 * @return the probe
 	 */
 	Probe start(PythonPool pool) {
-		return this.probes.compute(pool, (key, current) -> (current != null) ? current : newProbe(key));
+		return this.probes.compute(pool, (key, current) -> (current != null && (!current.result().isDone()
+				|| System.nanoTime() - current.startNanos() < this.timeout.toNanos())) ? current : newProbe(key));
 	}
 
 	/**

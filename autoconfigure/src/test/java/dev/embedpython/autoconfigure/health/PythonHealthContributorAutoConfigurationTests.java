@@ -1,5 +1,6 @@
 package dev.embedpython.autoconfigure.health;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,7 @@ import dev.embedpython.autoconfigure.observation.PythonObservationAutoConfigurat
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -113,7 +115,7 @@ class PythonHealthContributorAutoConfigurationTests {
 	@SuppressWarnings("try") // the sessions are held only to keep every interpreter busy
 	void probesOfAllPoolsShouldRunAtOnce() {
 		this.contextRunner
-			.withPropertyValues("management.health.python.timeout=500ms", "python.pools.a.size=1",
+			.withPropertyValues("management.health.python.timeout=1s", "python.pools.a.size=1",
 					"python.pools.b.size=1", "python.pools.c.size=1")
 			.run((context) -> {
 				PythonHealthContributor contributor = context.getBean(PythonHealthContributor.class);
@@ -131,9 +133,9 @@ class PythonHealthContributorAutoConfigurationTests {
 							.get("probe"))
 						.toList();
 					long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-					assertThat(probes).hasSize(4).containsOnly("skipped: no interpreter free within 375 ms");
-					// One after the other, four probes would take at least 4 x 375 ms.
-					assertThat(elapsedMillis).isLessThan(1_400);
+					assertThat(probes).hasSize(4).containsOnly("skipped: no interpreter free within 750 ms");
+					// One after the other, four probes would take at least 4 x 750 ms; at once, about 1 s.
+					assertThat(elapsedMillis).isLessThan(2_500);
 				}
 				finally {
 					busy.forEach(PythonSession::close);
@@ -172,6 +174,36 @@ class PythonHealthContributorAutoConfigurationTests {
 				assertThat(pool.interpreters()).extracting(InterpreterInfo::uses).containsExactly(0L);
 				assertThat(pool.stats().recycled()).isZero();
 			});
+	}
+
+	@Test
+	@SuppressWarnings("try") // the session is held only to keep the pool's one interpreter busy
+	void answeredProbeShouldBeReusedOnlyUntilTakenAndNeverOnceOlderThanTheTimeout() {
+		this.contextRunner.run((context) -> {
+			PythonPool pool = context.getBean(PythonPool.class);
+			PoolProbes generous = new PoolProbes(Duration.ofSeconds(30));
+			PoolProbes.Probe first = generous.start(pool);
+			assertThat(first.result().get(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(generous.start(pool)).isSameAs(first);
+			generous.taken(pool, first);
+			assertThat(generous.start(pool)).isNotSameAs(first);
+			generous.close();
+
+			// A probe listed by a health group but never checked: its answer goes stale with the timeout.
+			PoolProbes strict = new PoolProbes(Duration.ofMillis(100));
+			PoolProbes.Probe unchecked;
+			try (PythonSession busy = pool.acquire()) {
+				unchecked = strict.start(pool);
+				assertThat(unchecked.result().get(10, TimeUnit.SECONDS)).isFalse();
+			}
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(5))
+				.until(() -> System.nanoTime() - unchecked.startNanos() > Duration.ofMillis(100).toNanos());
+			PoolProbes.Probe fresh = strict.start(pool);
+			assertThat(fresh).isNotSameAs(unchecked);
+			assertThat(fresh.result().get(10, TimeUnit.SECONDS)).isTrue();
+			strict.close();
+		});
 	}
 
 	@Test
