@@ -34,7 +34,7 @@ final class PoolListenerChain implements PoolListener {
 	 * @param poolName the pool's name, for the log
 	 * @param primary the listener set with {@code setPoolListener}, or {@code null}
 	 * @param added the added listeners
-	 * @return {@code null} for none, the listener itself for one, else a chain
+	 * @return {@code null} for none, else a chain (even of one, so that a throwing listener is contained)
 	 */
 	static @Nullable PoolListener of(String poolName, @Nullable PoolListener primary, List<PoolListener> added) {
 		List<PoolListener> all = new ArrayList<>();
