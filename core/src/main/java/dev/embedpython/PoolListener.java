@@ -35,4 +35,11 @@ public interface PoolListener {
 	default void callTimedOut() {
 	}
 
+	/**
+	 * The pool has closed: its interpreters are ended or ending, and no event follows (metrics remove the pool's
+	 * meters).
+	 */
+	default void closed() {
+	}
+
 }

@@ -1,5 +1,6 @@
 package dev.embedpython;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -32,6 +33,29 @@ public interface PythonPool extends AutoCloseable {
 	 * @throws IllegalStateException if the pool is closed
 	 */
 	PythonSession acquire();
+
+	/**
+	 * Borrow an interpreter exclusively if one is free now or becomes free within {@code timeout}; never waits
+	 * longer, and running out of time is an answer rather than an error. Counted like {@link #acquire()} (uses,
+	 * listener) when it succeeds; a miss is not reported as an acquire timeout.
+	 * @param timeout the longest wait; zero or negative for none
+	 * @return the session (close it to give the interpreter back), or {@code null} if none became free in time or
+	 * the thread was interrupted (its interrupt flag is set again)
+	 * @throws IllegalStateException if the pool is closed
+	 */
+	@Nullable PythonSession tryAcquire(Duration timeout);
+
+	/**
+	 * Check that the pool answers: borrow an interpreter if one becomes free within {@code timeout}, evaluate
+	 * {@code 1} in it and give it back. A probe is not a user call: the {@link CallObserver} and the
+	 * {@link PoolListener listeners} do not see it, and it does not count towards {@code maxUses}.
+	 * @param timeout the longest wait for an interpreter; zero or negative for none
+	 * @return {@code true} if an interpreter answered, {@code false} if none became free in time (or the thread was
+	 * interrupted: its interrupt flag is set again)
+	 * @throws PythonException if the interpreter could not evaluate the expression
+	 * @throws IllegalStateException if the pool is closed or the interpreter answered something else than 1
+	 */
+	boolean probe(Duration timeout);
 
 	/**
 	 * Run a callback with one borrowed session, giving it back afterwards.
@@ -74,6 +98,19 @@ public interface PythonPool extends AutoCloseable {
 	 * @param listener the listener, {@code null} for none
 	 */
 	void setPoolListener(@Nullable PoolListener listener);
+
+	/**
+	 * Add a listener that receives pool events along with the one set by {@link #setPoolListener} and every other
+	 * added one, in the order they were added. Adding the same listener twice has no effect.
+	 * @param listener the listener
+	 */
+	void addPoolListener(PoolListener listener);
+
+	/**
+	 * Remove a listener added with {@link #addPoolListener}; does nothing if it was not added.
+	 * @param listener the listener
+	 */
+	void removePoolListener(PoolListener listener);
 
 	/**
 	 * Set the observer notified around every call (tracing, timing).

@@ -11,13 +11,20 @@ import dev.embedpython.PythonRuntime;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
  * Creates the auto-configured pools: maps a {@link PythonProperties.Pool} group to {@link PoolOptions}, checking
  * each value against its key, applies the {@link PythonPoolCustomizer customizers}, creates the pool on the runtime
  * (which warms it up: interpreters created, preloads imported, init script run) and installs the
- * {@link CallObserver} bean, if there is one.
+ * {@link CallObserver} beans, composed in {@link org.springframework.core.annotation.Order order} when there are
+ * several.
+ * <p>
+ * A named pool ({@code python.pools.<name>}) starts from the values of {@code python.pool} and overrides the keys it
+ * sets, like resilience4j's {@code configs.default}: {@code python.pool.call-timeout: 10s} applies to every pool
+ * that does not set its own.
  * <p>
  * Thread contract: thread-safe; called by the bean factory while it creates pool beans.
  */
@@ -31,28 +38,33 @@ public final class PythonPoolFactory {
 
 	private final PythonProperties properties;
 
+	private final Binder binder;
+
 	private final @Nullable Duration shutdownPhaseTimeout;
 
 	private final ObjectProvider<PythonPoolCustomizer> customizers;
 
-	private final ObjectProvider<CallObserver> callObserver;
+	private final ObjectProvider<CallObserver> callObservers;
 
 	/**
 	 * Create a factory.
 	 * @param runtime the runtime the pools are created on
 	 * @param properties the bound properties
+	 * @param binder the binder of the environment, to bind a named pool over the default pool's values
 	 * @param shutdownPhaseTimeout {@code spring.lifecycle.timeout-per-shutdown-phase}, the drain timeout of pools
 	 * that set none
 	 * @param customizers the pool customizers
-	 * @param callObserver the observer to install on every pool, if any
+	 * @param callObservers the observers to install on every pool, in order
 	 */
-	public PythonPoolFactory(PythonRuntime runtime, PythonProperties properties,
-			@Nullable Duration shutdownPhaseTimeout, ObjectProvider<PythonPoolCustomizer> customizers, ObjectProvider<CallObserver> callObserver) {
+	public PythonPoolFactory(PythonRuntime runtime, PythonProperties properties, Binder binder,
+			@Nullable Duration shutdownPhaseTimeout, ObjectProvider<PythonPoolCustomizer> customizers,
+			ObjectProvider<CallObserver> callObservers) {
 		this.runtime = runtime;
 		this.properties = properties;
+		this.binder = binder;
 		this.shutdownPhaseTimeout = shutdownPhaseTimeout;
 		this.customizers = customizers;
-		this.callObserver = callObserver;
+		this.callObservers = callObservers;
 	}
 
 	/**
@@ -63,7 +75,7 @@ public final class PythonPoolFactory {
 	 */
 	public PythonPool create(String name) {
 		PythonPool pool = this.runtime.newPool(options(name));
-		CallObserver observer = this.callObserver.getIfUnique();
+		CallObserver observer = CompositeCallObserver.of(this.callObservers.orderedStream().toList());
 		if (observer != null) {
 			pool.setCallObserver(observer);
 		}
@@ -79,14 +91,23 @@ public final class PythonPoolFactory {
 	PoolOptions options(String name) {
 		boolean isDefault = PythonAutoConfiguration.DEFAULT_POOL_NAME.equals(name);
 		String prefix = isDefault ? "python.pool" : "python.pools." + name;
-		PythonProperties.Pool pool = isDefault ? this.properties.getPool() : this.properties.getPools().get(name);
-		if (pool == null) {
+		if (!isDefault && !this.properties.getPools().containsKey(name)) {
 			throw new IllegalStateException("No pool named '" + name + "' is configured under python.pools (pools: "
 					+ this.properties.getPools().keySet() + ")");
 		}
+		PythonProperties.Pool pool = isDefault ? this.properties.getPool() : inherited(prefix);
 		PoolOptions.Builder builder = map(name, prefix, pool);
 		this.customizers.orderedStream().forEach((customizer) -> customizer.customize(name, builder));
 		return builder.build();
+	}
+
+	/**
+	 * The settings of a named pool: the default pool's values, overridden by the keys set under its prefix.
+	 */
+	private PythonProperties.Pool inherited(String prefix) {
+		PythonProperties.Pool pool = this.properties.getPool().copy();
+		this.binder.bind(prefix, Bindable.ofInstance(pool));
+		return pool;
 	}
 
 	private PoolOptions.Builder map(String name, String prefix, PythonProperties.Pool pool) {

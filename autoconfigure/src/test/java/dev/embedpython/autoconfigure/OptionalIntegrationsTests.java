@@ -5,7 +5,7 @@ import dev.embedpython.PythonTemplate;
 import dev.embedpython.autoconfigure.endpoint.PythonEndpoint;
 import dev.embedpython.autoconfigure.endpoint.PythonEndpointAutoConfiguration;
 import dev.embedpython.autoconfigure.health.PythonHealthContributorAutoConfiguration;
-import dev.embedpython.autoconfigure.health.PythonHealthIndicator;
+import dev.embedpython.autoconfigure.health.PythonHealthContributor;
 import dev.embedpython.autoconfigure.metrics.PythonMetrics;
 import dev.embedpython.autoconfigure.metrics.PythonMetricsAutoConfiguration;
 import dev.embedpython.autoconfigure.observation.PythonObservationAutoConfiguration;
@@ -41,7 +41,7 @@ class OptionalIntegrationsTests {
 	void runWithEveryLibraryShouldConfigureEveryPart() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasNotFailed()
-				.hasSingleBean(PythonHealthIndicator.class)
+				.hasSingleBean(PythonHealthContributor.class)
 				.hasSingleBean(PythonMetrics.class)
 				.hasSingleBean(CallObserver.class)
 				.hasSingleBean(PythonEndpoint.class);
@@ -58,7 +58,7 @@ class OptionalIntegrationsTests {
 		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
 			.run((context) -> assertThat(context).hasNotFailed()
 				.hasSingleBean(PythonTemplate.class)
-				.doesNotHaveBean(PythonHealthIndicator.class)
+				.doesNotHaveBean(PythonHealthContributor.class)
 				.hasSingleBean(PythonMetrics.class)
 				.hasSingleBean(PythonEndpoint.class));
 	}
@@ -71,7 +71,7 @@ class OptionalIntegrationsTests {
 				.doesNotHaveBean(PythonMetrics.class)
 				.doesNotHaveBean(CallObserver.class)
 				.doesNotHaveBean(ObservationRegistry.class)
-				.hasSingleBean(PythonHealthIndicator.class));
+				.hasSingleBean(PythonHealthContributor.class));
 	}
 
 	@Test
@@ -80,7 +80,7 @@ class OptionalIntegrationsTests {
 			.run((context) -> assertThat(context).hasNotFailed()
 				.hasSingleBean(PythonTemplate.class)
 				.doesNotHaveBean(PythonEndpoint.class)
-				.hasSingleBean(PythonHealthIndicator.class));
+				.hasSingleBean(PythonHealthContributor.class));
 	}
 
 	@Test
@@ -90,7 +90,7 @@ class OptionalIntegrationsTests {
 					"org.springframework.boot.actuate"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed()
-					.doesNotHaveBean(PythonHealthIndicator.class)
+					.doesNotHaveBean(PythonHealthContributor.class)
 					.doesNotHaveBean(PythonMetrics.class)
 					.doesNotHaveBean(CallObserver.class)
 					.doesNotHaveBean(PythonEndpoint.class);

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.embedpython.CallObserver;
 import dev.embedpython.Isolation;
 import dev.embedpython.PoolOptions;
 import dev.embedpython.PythonPool;
@@ -15,9 +16,13 @@ import dev.embedpython.PythonSession;
 import dev.embedpython.PythonTemplate;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
+import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -26,6 +31,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -152,6 +158,88 @@ class PythonAutoConfigurationTests {
 				assertThat(consumer.batch.options().isolation()).isEqualTo(Isolation.SHARED_GIL);
 				assertThat(new PythonTemplate(consumer.batch).eval("KIND")).isEqualTo("batch");
 				assertThat(context.getBean(PythonTemplate.class).getPool()).isSameAs(consumer.defaultPool);
+			});
+	}
+
+	@Test
+	void runWithNamedPoolShouldInheritEveryUnsetKeyFromTheDefaultPool() {
+		this.contextRunner
+			.withPropertyValues("python.pool.call-timeout=7s", "python.pool.preload=json",
+					"python.pool.max-uses=5", "python.pool.init-script=ORIGIN = 'default'",
+					"python.pools.batch.isolation=shared-gil", "python.pools.batch.max-uses=9",
+					"python.pools.numeric.preload=math")
+			.run((context) -> {
+				PoolOptions batch = context.getBean("batchPythonPool", PythonPool.class).options();
+				assertThat(batch.isolation()).isEqualTo(Isolation.SHARED_GIL);
+				assertThat(batch.maxUses()).isEqualTo(9);
+				assertThat(batch.callTimeout()).isEqualTo(Duration.ofSeconds(7));
+				assertThat(batch.preload()).containsExactly("json");
+				assertThat(batch.size()).isEqualTo(1);
+				assertThat(batch.initScript()).isEqualTo("ORIGIN = 'default'");
+				PoolOptions numeric = context.getBean("numericPythonPool", PythonPool.class).options();
+				assertThat(numeric.preload()).containsExactly("math");
+				assertThat(numeric.maxUses()).isEqualTo(5);
+				PoolOptions defaults = context.getBean(PythonPool.class).options();
+				assertThat(defaults.isolation()).isEqualTo(Isolation.OWN_GIL);
+				assertThat(defaults.maxUses()).isEqualTo(5);
+				assertThat(defaults.preload()).containsExactly("json");
+			});
+	}
+
+	@Test
+	void runWithNamedPoolsShouldCreateATemplatePerPoolQualifiedWithItsName() {
+		this.contextRunner
+			.withPropertyValues("python.pools.numeric.isolation=main", "python.pools.batch.init-script=KIND = 'batch'")
+			.withUserConfiguration(NamedTemplateConsumerConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed()
+					.hasBean("batchPythonTemplate")
+					.hasBean("numericPythonTemplate");
+				assertThat(context.getBeansOfType(PythonTemplate.class)).hasSize(3);
+				assertThat(context.getBean(PythonTemplate.class).getPool().name()).isEqualTo("default");
+				NamedTemplateConsumer consumer = context.getBean(NamedTemplateConsumer.class);
+				assertThat(consumer.defaultTemplate.getPool().name()).isEqualTo("default");
+				assertThat(consumer.batch.getPool()).isSameAs(context.getBean("batchPythonPool"));
+				assertThat(consumer.batch.eval("KIND")).isEqualTo("batch");
+				assertThat(consumer.numeric.getPool().name()).isEqualTo("numeric");
+			});
+	}
+
+	@Test
+	void runWithUserPoolFactoryUnderAnyNameShouldCreateEveryPoolWithIt() {
+		this.contextRunner.withPropertyValues("python.pools.batch.size=1")
+			.withUserConfiguration(UserPoolFactoryConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(PythonPoolFactory.class).hasBean("myFactory");
+				assertThat(context.getBean(PythonPool.class).options().maxUses()).isEqualTo(77);
+				assertThat(context.getBean("batchPythonPool", PythonPool.class).options().maxUses()).isEqualTo(77);
+			});
+	}
+
+	@Test
+	void runWithNamedPoolCalledRuntimeShouldFail() {
+		this.contextRunner.withPropertyValues("python.pools.runtime.size=1")
+			.run((context) -> invalidProperty(context, "python.pools.runtime"));
+	}
+
+	@Test
+	void runShouldUseTheShutdownPhaseTimeoutDefaultAsDrainTimeout() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(PythonPool.class).options().drainTimeout())
+			.isEqualTo(Duration.ofSeconds(30)));
+	}
+
+	@Test
+	void runWithLifecycleAutoConfigurationShouldUseItsPropertiesForTheDrainTimeout() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class))
+			.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=6s", "python.pools.batch.size=1",
+					"python.pools.quick.drain-timeout=1s")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(LifecycleProperties.class);
+				assertThat(context.getBean(PythonPool.class).options().drainTimeout()).isEqualTo(Duration.ofSeconds(6));
+				assertThat(context.getBean("batchPythonPool", PythonPool.class).options().drainTimeout())
+					.isEqualTo(Duration.ofSeconds(6));
+				assertThat(context.getBean("quickPythonPool", PythonPool.class).options().drainTimeout())
+					.isEqualTo(Duration.ofSeconds(1));
 			});
 	}
 
@@ -340,6 +428,48 @@ class PythonAutoConfigurationTests {
 				this.calls.add("pool-first:" + name);
 				builder.maxUses(11);
 			};
+		}
+
+	}
+
+	static class NamedTemplateConsumer {
+
+		final PythonTemplate defaultTemplate;
+
+		final PythonTemplate numeric;
+
+		final PythonTemplate batch;
+
+		NamedTemplateConsumer(PythonTemplate defaultTemplate, PythonTemplate numeric, PythonTemplate batch) {
+			this.defaultTemplate = defaultTemplate;
+			this.numeric = numeric;
+			this.batch = batch;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class NamedTemplateConsumerConfiguration {
+
+		@Bean
+		NamedTemplateConsumer namedTemplateConsumer(PythonTemplate defaultTemplate,
+				@Qualifier("numeric") PythonTemplate numeric, @Qualifier("batch") PythonTemplate batch) {
+			return new NamedTemplateConsumer(defaultTemplate, numeric, batch);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserPoolFactoryConfiguration {
+
+		@Bean
+		PythonPoolFactory myFactory(PythonRuntime runtime, Environment environment,
+				ObjectProvider<PythonPoolCustomizer> customizers, ObjectProvider<CallObserver> observers) {
+			PythonProperties properties = new PythonProperties();
+			properties.getPool().setSize(1);
+			properties.getPool().setMaxUses(77);
+			properties.getPools().put("batch", new PythonProperties.Pool());
+			return new PythonPoolFactory(runtime, properties, Binder.get(environment), null, customizers, observers);
 		}
 
 	}

@@ -10,7 +10,7 @@ import dev.embedpython.PythonNotFoundException;
 import dev.embedpython.PythonRuntime;
 import dev.embedpython.PythonTemplate;
 import dev.embedpython.autoconfigure.health.PythonHealthContributorAutoConfiguration;
-import dev.embedpython.autoconfigure.health.PythonHealthIndicator;
+import dev.embedpython.autoconfigure.health.PythonHealthContributor;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.io.support.SpringFactoriesLoader;
@@ -64,10 +65,11 @@ class RuntimeLifecycleTests {
 	@Test
 	void closingTheLastContextShouldFinalizeAndALaterContextShouldStartAgain() {
 		AtomicReference<PythonRuntime> first = new AtomicReference<>();
-		AtomicReference<PythonHealthIndicator> indicator = new AtomicReference<>();
+		AtomicReference<HealthIndicator> indicator = new AtomicReference<>();
 		this.contextRunner.run((context) -> {
 			first.set(context.getBean(PythonRuntime.class));
-			indicator.set(context.getBean(PythonHealthIndicator.class));
+			indicator.set((HealthIndicator) context.getBean(PythonHealthContributor.class)
+				.getContributor(PythonHealthContributor.RUNTIME));
 			assertThat(indicator.get().health().getStatus()).isEqualTo(Status.UP);
 		});
 		assertThat(first.get().isRunning()).isFalse();

@@ -101,6 +101,10 @@ public final class InterpreterPool implements PythonPool {
 
 	private volatile @Nullable PoolListener listener;
 
+	private volatile @Nullable PoolListener primaryListener;
+
+	private final CopyOnWriteArrayList<PoolListener> addedListeners = new CopyOnWriteArrayList<>();
+
 	private volatile @Nullable CallObserver callObserver;
 
 	/**
@@ -189,7 +193,24 @@ public final class InterpreterPool implements PythonPool {
 
 	@Override
 	public void setPoolListener(@Nullable PoolListener listener) {
-		this.listener = listener;
+		this.primaryListener = listener;
+		chainListeners();
+	}
+
+	@Override
+	public void addPoolListener(PoolListener listener) {
+		this.addedListeners.addIfAbsent(java.util.Objects.requireNonNull(listener, "listener"));
+		chainListeners();
+	}
+
+	@Override
+	public void removePoolListener(PoolListener listener) {
+		this.addedListeners.remove(listener);
+		chainListeners();
+	}
+
+	private synchronized void chainListeners() {
+		this.listener = PoolListenerChain.of(this.name, this.primaryListener, this.addedListeners);
 	}
 
 	@Override
@@ -259,6 +280,96 @@ public final class InterpreterPool implements PythonPool {
 			current.acquired(System.nanoTime() - start);
 		}
 		return new PooledSession(this, entry, this.engine.converter());
+	}
+
+	@Override
+	public @Nullable PythonSession tryAcquire(Duration timeout) {
+		checkOpen();
+		long start = System.nanoTime();
+		PoolEntry entry = poll(timeout, true);
+		if (entry == null) {
+			return null;
+		}
+		entry.uses++;
+		PoolListener current = this.listener;
+		if (current != null) {
+			current.acquired(System.nanoTime() - start);
+		}
+		return new PooledSession(this, entry, this.engine.converter());
+	}
+
+	@Override
+	public boolean probe(Duration timeout) {
+		checkOpen();
+		PoolEntry entry = poll(timeout, false);
+		if (entry == null) {
+			return false;
+		}
+		// Not counted as a use, not reported to the listeners, and the session does not notify the call observer.
+		try (PooledSession session = new PooledSession(this, entry, this.engine.converter(), false)) {
+			Object answer = session.eval("1");
+			if (!Long.valueOf(1).equals(answer)) {
+				throw new IllegalStateException("Pool '" + this.name + "': interpreter " + entry.interpreter.id()
+						+ " evaluated 1 to " + answer);
+			}
+			return true;
+		}
+	}
+
+	/**
+	 * Take an idle entry IN_USE, waiting up to {@code timeout}; {@code null} when none came in time or the thread
+	 * was interrupted (flag restored).
+	 */
+	private @Nullable PoolEntry poll(Duration timeout, boolean countPending) {
+		long start = System.nanoTime();
+		long timeoutNanos = (timeout.isNegative()) ? 0 : saturatedNanos(timeout);
+		PoolEntry entry = this.idle.pollFirst();
+		while (true) {
+			if (entry == null) {
+				long remaining = timeoutNanos - (System.nanoTime() - start);
+				if (remaining <= 0) {
+					checkOpen();
+					return null;
+				}
+				if (countPending) {
+					this.pending.incrementAndGet();
+				}
+				try {
+					entry = this.idle.pollFirst(remaining, TimeUnit.NANOSECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return null;
+				}
+				finally {
+					if (countPending) {
+						this.pending.decrementAndGet();
+					}
+				}
+				if (entry == null) {
+					checkOpen();
+					return null;
+				}
+			}
+			if (entry.state.compareAndSet(PoolEntry.IDLE, PoolEntry.IN_USE)) {
+				break;
+			}
+			entry = null;
+		}
+		if (this.closed.get()) {
+			release(entry);
+			checkOpen();
+		}
+		return entry;
+	}
+
+	private static long saturatedNanos(Duration duration) {
+		try {
+			return duration.toNanos();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE;
+		}
 	}
 
 	void release(PoolEntry entry) {
@@ -666,7 +777,20 @@ public final class InterpreterPool implements PythonPool {
 				end(entry);
 			}
 		}
+		notifyClosed();
 		this.onClose.accept(this);
+	}
+
+	private void notifyClosed() {
+		PoolListener current = this.listener;
+		if (current != null) {
+			try {
+				current.closed();
+			}
+			catch (RuntimeException ex) {
+				logger.log(Level.WARNING, "A listener of pool '" + this.name + "' failed on close", ex);
+			}
+		}
 	}
 
 	private boolean awaitDrained(long timeoutNanos) {

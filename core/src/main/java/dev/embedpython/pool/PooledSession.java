@@ -39,9 +39,17 @@ final class PooledSession implements PythonSession {
 
 	private final ValueConverter converter;
 
+	/** Whether the pool's call observer sees this session's calls: not for health probes. */
+	private final boolean observed;
+
 	private boolean closed;
 
 	PooledSession(InterpreterPool pool, PoolEntry entry, ValueConverter converter) {
+		this(pool, entry, converter, true);
+	}
+
+	PooledSession(InterpreterPool pool, PoolEntry entry, ValueConverter converter, boolean observed) {
+		this.observed = observed;
 		this.pool = pool;
 		this.entry = entry;
 		this.owner = Thread.currentThread();
@@ -140,7 +148,7 @@ final class PooledSession implements PythonSession {
 	 */
 	private <T> @Nullable T run(String name, @Nullable String module, Operation<T> operation) {
 		check();
-		CallObserver observer = this.pool.callObserver();
+		CallObserver observer = this.observed ? this.pool.callObserver() : null;
 		CallObserver.Call call = (observer != null)
 				? observer.start(this.pool.name(), (module != null) ? module + "." + name : name) : null;
 		try {

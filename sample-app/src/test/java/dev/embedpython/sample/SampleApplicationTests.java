@@ -187,20 +187,64 @@ class SampleApplicationTests {
 	}
 
 	@Test
-	void healthShowsPythonComponentWithPoolDetails() {
+	void healthShowsPythonCompositeWithRuntimeAndOneComponentPerPool() {
 		ResponseEntity<Map<String, Object>> response = this.api.get("/actuator/health");
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
-		assertThat(response.getBody()).extractingByKey("components", as(JSON_OBJECT))
-			.extractingByKey("python", as(JSON_OBJECT))
-			.containsEntry("status", "UP")
+		MapAssert<String, Object> python = assertThat(response.getBody())
+			.extractingByKey("components", as(JSON_OBJECT))
+			.extractingByKey("python", as(JSON_OBJECT));
+		python.containsEntry("status", "UP");
+		python.extractingByKey("components", as(JSON_OBJECT))
+			.extractingByKey("runtime", as(JSON_OBJECT))
 			.extractingByKey("details", as(JSON_OBJECT))
-			.containsKeys("version", "home")
-			.extractingByKey("pools", as(JSON_OBJECT))
+			.containsEntry("bundled", true)
+			.containsKeys("version", "home");
+		python.extractingByKey("components", as(JSON_OBJECT))
 			.extractingByKey("default", as(JSON_OBJECT))
+			.extractingByKey("details", as(JSON_OBJECT))
 			.containsEntry("isolation", "own-gil")
 			.containsEntry("probe", "ok")
-			.containsKeys("active", "idle", "pending", "stuck", "timeouts")
+			.containsKeys("active", "idle", "pending", "stuck", "timeouts", "maxSize")
 			.hasEntrySatisfying("size", (size) -> assertThat(size).asInstanceOf(INTEGER).isPositive());
+	}
+
+	@Test
+	void healthOfOnePoolHasItsOwnPath() {
+		ResponseEntity<Map<String, Object>> response = this.api.get("/actuator/health/python/default");
+		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(response.getBody()).containsEntry("status", "UP")
+			.extractingByKey("details", as(JSON_OBJECT))
+			.containsEntry("probe", "ok")
+			.doesNotContainKey("version");
+		assertThat(this.api.get("/actuator/health/python/runtime").getBody()).containsEntry("status", "UP")
+			.extractingByKey("details", as(JSON_OBJECT))
+			.containsKey("version");
+		assertThat(this.api.get("/actuator/health/python/no-such-pool").getStatusCode())
+			.isEqualTo(HttpStatus.NOT_FOUND);
+	}
+
+	@Test
+	void healthProbesAreNotCountedAsPythonCalls() {
+		double before = pythonCallCount();
+		for (int i = 0; i < 3; i++) {
+			assertThat(this.api.get("/actuator/health/python").getStatusCode()).isEqualTo(HttpStatus.OK);
+		}
+		assertThat(pythonCallCount()).isEqualTo(before);
+	}
+
+	@Test
+	void prometheusShowsPoolMeters() {
+		String scrape = this.api.getText("/actuator/prometheus");
+		List<String> python = scrape.lines().filter((line) -> line.startsWith("python_")).toList();
+		assertThat(python).as("python meters in\n%s", scrape)
+			.anyMatch((line) -> line.startsWith("python_pool_interpreters_max{pool=\"default\"}"))
+			.anyMatch((line) -> line.startsWith("python_pool_interpreters{pool=\"default\",state=\"idle\"}"))
+			.anyMatch((line) -> line.startsWith("python_pool_pending_threads{pool=\"default\"}"))
+			.anyMatch((line) -> line.startsWith("python_pool_acquire_seconds_count{pool=\"default\"}"))
+			.anyMatch((line) -> line.startsWith("python_pool_timeouts_events_total{kind=\"call\",pool=\"default\"}"))
+			.anyMatch((line) -> line.startsWith(
+					"python_pool_recycled_interpreters_total{pool=\"default\",reason=\"max-uses\"}"))
+			.anyMatch((line) -> line.startsWith("python_runtime_info{version=\"3."));
 	}
 
 	@Test
@@ -233,7 +277,10 @@ class SampleApplicationTests {
 		List<String> samples = scrape.lines()
 			.filter((line) -> line.startsWith("python_calls_seconds_count"))
 			.toList();
-		assertThat(samples).as("python_calls_seconds_count samples in\n%s", scrape).isNotEmpty();
+		if (samples.isEmpty()) {
+			// No Python call since the start: the timer is created by the first one.
+			return 0;
+		}
 		return samples.stream()
 			.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
 			.sum();

@@ -15,26 +15,30 @@ import dev.embedpython.PythonPool;
 import dev.embedpython.PythonRuntime;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Micrometer meters of the Python runtime and of each pool (tag {@code pool} = the pool's name):
+ * Micrometer meters of the Python runtime and of each pool (tag {@code pool} = the pool's name), in the spirit of
+ * HikariCP's {@code hikaricp.connections.*}:
  * <ul>
  * <li>{@code python.runtime.info} (gauge, always 1, tag {@code version})</li>
  * <li>{@code python.pool.interpreters} (gauge, tag {@code state} = {@code active}, {@code idle} or
  * {@code stuck})</li>
+ * <li>{@code python.pool.interpreters.max} (gauge): the configured size of the pool</li>
  * <li>{@code python.pool.pending} (gauge): threads waiting for an interpreter</li>
  * <li>{@code python.pool.acquire} (timer): time spent waiting for an interpreter</li>
  * <li>{@code python.pool.timeouts} (counter, tag {@code kind} = {@code call} or {@code acquire})</li>
  * <li>{@code python.pool.recycled} (counter, tag {@code reason} = {@code max-uses}, {@code stuck} or
  * {@code manual})</li>
  * </ul>
- * Timers and counters are fed by a {@link PoolListener} this binder installs on each pool (replacing any other);
- * pools that no registry was bound for pay nothing. Every tag value comes from the engine or the configuration,
- * never from a request.
+ * Timers and counters are fed by a {@link PoolListener} that this binder adds to each pool next to any other
+ * listener; when a pool closes, its meters are removed from every registry and the listener goes. Every tag value
+ * comes from the engine or the configuration, never from a request.
  * <p>
  * Thread contract: thread-safe; {@link #bindTo} may be called for several registries.
  */
@@ -45,8 +49,6 @@ public class PythonMetrics implements MeterBinder {
 	private final PythonRuntime runtime;
 
 	private final Supplier<? extends List<PythonPool>> pools;
-
-	private final Map<PythonPool, FanOutListener> listeners = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a binder.
@@ -66,97 +68,118 @@ public class PythonMetrics implements MeterBinder {
 			.strongReference(true)
 			.register(registry);
 		for (PythonPool pool : this.pools.get()) {
-			bindTo(registry, pool);
+			if (pool.isOpen()) {
+				new PoolMeters(registry, pool).bind();
+			}
 		}
-	}
-
-	private void bindTo(MeterRegistry registry, PythonPool pool) {
-		Tags tags = Tags.of("pool", pool.name());
-		interpreters(registry, pool, tags, "active", PoolStats::active);
-		interpreters(registry, pool, tags, "idle", PoolStats::idle);
-		interpreters(registry, pool, tags, "stuck", PoolStats::stuck);
-		Gauge.builder("python.pool.pending", pool, (p) -> p.stats().pending())
-			.tags(tags)
-			.description("Threads waiting for an interpreter of the pool.")
-			.baseUnit("threads")
-			.strongReference(true)
-			.register(registry);
-		RegistryListener listener = new RegistryListener(registry, tags);
-		this.listeners.computeIfAbsent(pool, (key) -> {
-			FanOutListener fanOut = new FanOutListener();
-			key.setPoolListener(fanOut);
-			return fanOut;
-		}).add(listener);
-	}
-
-	private static void interpreters(MeterRegistry registry, PythonPool pool, Tags tags, String state,
-			ToDoubleFunction<PoolStats> value) {
-		Gauge.builder("python.pool.interpreters", pool, (p) -> value.applyAsDouble(p.stats()))
-			.tags(tags)
-			.tag("state", state)
-			.description("Interpreters of the pool: lent to a session (active), ready (idle), or taken out of "
-					+ "rotation because a call overran its timeout in C code (stuck).")
-			.baseUnit("interpreters")
-			.strongReference(true)
-			.register(registry);
 	}
 
 	/**
-	 * Records a pool's events in one registry.
+	 * The meters of one pool in one registry, and the listener that feeds them and removes them on close.
 	 */
-	private static final class RegistryListener implements PoolListener {
+	private static final class PoolMeters implements PoolListener {
 
 		private final MeterRegistry registry;
 
+		private final PythonPool pool;
+
 		private final Tags tags;
 
-		private final Timer acquire;
-
-		private final Counter callTimeouts;
-
-		private final Counter acquireTimeouts;
+		private final List<Meter> meters = new CopyOnWriteArrayList<>();
 
 		private final Map<String, Counter> recycled = new ConcurrentHashMap<>();
 
-		RegistryListener(MeterRegistry registry, Tags tags) {
+		private @Nullable Timer acquire;
+
+		private @Nullable Counter callTimeouts;
+
+		private @Nullable Counter acquireTimeouts;
+
+		PoolMeters(MeterRegistry registry, PythonPool pool) {
 			this.registry = registry;
-			this.tags = tags;
-			this.acquire = Timer.builder("python.pool.acquire")
-				.tags(tags)
+			this.pool = pool;
+			this.tags = Tags.of("pool", pool.name());
+		}
+
+		void bind() {
+			interpreters("active", PoolStats::active);
+			interpreters("idle", PoolStats::idle);
+			interpreters("stuck", PoolStats::stuck);
+			this.meters.add(Gauge.builder("python.pool.interpreters.max", this.pool, (p) -> p.options().size())
+				.tags(this.tags)
+				.description("Configured size of the pool: the most interpreters it lends at once.")
+				// No base unit: Prometheus would append it (python_pool_interpreters_max_interpreters).
+				.strongReference(true)
+				.register(this.registry));
+			this.meters.add(Gauge.builder("python.pool.pending", this.pool, (p) -> p.stats().pending())
+				.tags(this.tags)
+				.description("Threads waiting for an interpreter of the pool.")
+				.baseUnit("threads")
+				.strongReference(true)
+				.register(this.registry));
+			this.acquire = register(Timer.builder("python.pool.acquire")
+				.tags(this.tags)
 				.description("Time spent waiting for an interpreter of the pool.")
-				.register(registry);
+				.register(this.registry));
 			this.callTimeouts = timeouts("call");
 			this.acquireTimeouts = timeouts("acquire");
 			RECYCLE_REASONS.forEach(this::recycledCounter);
+			this.pool.addPoolListener(this);
+			if (!this.pool.isOpen()) {
+				// Closed while binding: no close event will come.
+				closed();
+			}
+		}
+
+		private void interpreters(String state, ToDoubleFunction<PoolStats> value) {
+			this.meters.add(Gauge.builder("python.pool.interpreters", this.pool, (p) -> value.applyAsDouble(p.stats()))
+				.tags(this.tags)
+				.tag("state", state)
+				.description("Interpreters of the pool: lent to a session (active), ready (idle), or taken out of "
+						+ "rotation because a call overran its timeout in C code (stuck).")
+				.baseUnit("interpreters")
+				.strongReference(true)
+				.register(this.registry));
+		}
+
+		private <M extends Meter> M register(M meter) {
+			this.meters.add(meter);
+			return meter;
 		}
 
 		private Counter timeouts(String kind) {
-			return Counter.builder("python.pool.timeouts")
+			return register(Counter.builder("python.pool.timeouts")
 				.tags(this.tags)
 				.tag("kind", kind)
 				.description("Python calls that exceeded the call timeout (call), or threads that gave up waiting "
 						+ "for an interpreter (acquire).")
 				.baseUnit("events")
-				.register(this.registry);
+				.register(this.registry));
 		}
 
 		private Counter recycledCounter(String reason) {
-			return this.recycled.computeIfAbsent(reason, (key) -> Counter.builder("python.pool.recycled")
+			return this.recycled.computeIfAbsent(reason, (key) -> register(Counter.builder("python.pool.recycled")
 				.tags(this.tags)
 				.tag("reason", key)
 				.description("Interpreters ended and replaced, by reason.")
 				.baseUnit("interpreters")
-				.register(this.registry));
+				.register(this.registry)));
 		}
 
 		@Override
 		public void acquired(long waitedNanos) {
-			this.acquire.record(waitedNanos, TimeUnit.NANOSECONDS);
+			Timer timer = this.acquire;
+			if (timer != null) {
+				timer.record(waitedNanos, TimeUnit.NANOSECONDS);
+			}
 		}
 
 		@Override
 		public void acquireTimedOut(long waitedNanos) {
-			this.acquireTimeouts.increment();
+			Counter counter = this.acquireTimeouts;
+			if (counter != null) {
+				counter.increment();
+			}
 		}
 
 		@Override
@@ -166,48 +189,19 @@ public class PythonMetrics implements MeterBinder {
 
 		@Override
 		public void callTimedOut() {
-			this.callTimeouts.increment();
-		}
-
-	}
-
-	/**
-	 * Forwards a pool's events to the listener of every registry the binder was bound to.
-	 */
-	private static final class FanOutListener implements PoolListener {
-
-		private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
-
-		void add(PoolListener listener) {
-			this.listeners.add(listener);
-		}
-
-		@Override
-		public void acquired(long waitedNanos) {
-			for (PoolListener listener : this.listeners) {
-				listener.acquired(waitedNanos);
+			Counter counter = this.callTimeouts;
+			if (counter != null) {
+				counter.increment();
 			}
 		}
 
 		@Override
-		public void acquireTimedOut(long waitedNanos) {
-			for (PoolListener listener : this.listeners) {
-				listener.acquireTimedOut(waitedNanos);
+		public void closed() {
+			this.pool.removePoolListener(this);
+			for (Meter meter : this.meters) {
+				this.registry.remove(meter);
 			}
-		}
-
-		@Override
-		public void recycled(String reason) {
-			for (PoolListener listener : this.listeners) {
-				listener.recycled(reason);
-			}
-		}
-
-		@Override
-		public void callTimedOut() {
-			for (PoolListener listener : this.listeners) {
-				listener.callTimedOut();
-			}
+			this.meters.clear();
 		}
 
 	}

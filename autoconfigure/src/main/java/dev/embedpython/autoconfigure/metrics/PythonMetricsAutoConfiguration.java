@@ -3,6 +3,8 @@ package dev.embedpython.autoconfigure.metrics;
 import dev.embedpython.PythonPool;
 import dev.embedpython.PythonRuntime;
 import dev.embedpython.autoconfigure.PythonAutoConfiguration;
+import dev.embedpython.autoconfigure.PythonSourceReloader;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
@@ -31,6 +33,15 @@ public final class PythonMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	PythonMetrics pythonMetrics(PythonRuntime runtime, ObjectProvider<PythonPool> pools) {
 		return new PythonMetrics(runtime, () -> pools.orderedStream(ObjectProvider.UNFILTERED).toList());
+	}
+
+	@Bean
+	@ConditionalOnBean(PythonSourceReloader.class)
+	@ConditionalOnMissingBean(name = "pythonReloadMetrics")
+	MeterBinder pythonReloadMetrics(PythonSourceReloader reloader) {
+		return (registry) -> FunctionCounter.builder("python.dev.reloads", reloader, PythonSourceReloader::reloadCount)
+			.description("Reloads of the pools after Python sources changed (python.dev.reload).")
+			.register(registry);
 	}
 
 }

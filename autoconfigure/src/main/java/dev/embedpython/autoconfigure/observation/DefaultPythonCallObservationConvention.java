@@ -3,13 +3,15 @@ package dev.embedpython.autoconfigure.observation;
 import java.util.Locale;
 
 import dev.embedpython.CallOutcome;
-import io.micrometer.common.KeyValue;
+import dev.embedpython.autoconfigure.observation.PythonObservationDocumentation.HighCardinalityKeyNames;
+import dev.embedpython.autoconfigure.observation.PythonObservationDocumentation.LowCardinalityKeyNames;
 import io.micrometer.common.KeyValues;
 
 /**
  * The default {@link PythonCallObservationConvention}: observation {@code python.calls}, low-cardinality keys
  * {@code pool} and {@code outcome} ({@code success}, {@code error}, {@code timeout}), high-cardinality key
- * {@code python.function} ({@code module.function}), contextual name {@code python <function>}.
+ * {@code python.function} ({@code module.function}), contextual name {@code python <function>}; the keys are listed
+ * in {@link PythonObservationDocumentation#PYTHON_CALL}.
  * <p>
  * Thread contract: stateless, thread-safe.
  */
@@ -33,13 +35,13 @@ public class DefaultPythonCallObservationConvention implements PythonCallObserva
 	@Override
 	public KeyValues getLowCardinalityKeyValues(PythonCallObservationContext context) {
 		CallOutcome outcome = context.getOutcome();
-		return KeyValues.of(KeyValue.of("pool", context.getPool()),
-				KeyValue.of("outcome", (outcome != null) ? outcome.name().toLowerCase(Locale.ROOT) : "unknown"));
+		return KeyValues.of(LowCardinalityKeyNames.POOL.withValue(context.getPool()), LowCardinalityKeyNames.OUTCOME
+			.withValue((outcome != null) ? outcome.name().toLowerCase(Locale.ROOT) : "unknown"));
 	}
 
 	@Override
 	public KeyValues getHighCardinalityKeyValues(PythonCallObservationContext context) {
-		return KeyValues.of(KeyValue.of("python.function", context.getFunction()));
+		return KeyValues.of(HighCardinalityKeyNames.FUNCTION.withValue(context.getFunction()));
 	}
 
 }

@@ -14,8 +14,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * {@link AutoConfiguration Auto-configuration} of Python call observations: when an {@link ObservationRegistry}
- * bean exists, a {@link CallObserver} bean that the auto-configured pools install when they are created. With no
- * registry there is no observer, and the call path pays one null check.
+ * bean exists, a {@link CallObserver} bean that the auto-configured pools install when they are created, composed
+ * with the user's {@code CallObserver} beans in order. With no observer at all, the call path pays one null check.
  * <p>
  * Thread contract: used by the bean factory, on the thread that refreshes the context.
  */
@@ -26,7 +26,7 @@ import org.springframework.context.annotation.Bean;
 public final class PythonObservationAutoConfiguration {
 
 	@Bean
-	@ConditionalOnMissingBean(CallObserver.class)
+	@ConditionalOnMissingBean
 	ObservationCallObserver pythonCallObserver(ObservationRegistry registry,
 			ObjectProvider<PythonCallObservationConvention> convention) {
 		return new ObservationCallObserver(registry, convention.getIfAvailable());

@@ -1,22 +1,34 @@
 package dev.embedpython.autoconfigure.health;
 
-import java.util.Map;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
+import dev.embedpython.InterpreterInfo;
 import dev.embedpython.PythonPool;
 import dev.embedpython.PythonSession;
 import dev.embedpython.autoconfigure.PythonAutoConfiguration;
 import dev.embedpython.autoconfigure.TestPython;
+import dev.embedpython.autoconfigure.observation.PythonObservationAutoConfiguration;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthContributors;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link PythonHealthContributorAutoConfiguration} and {@link PythonHealthIndicator}, against the real
+ * Tests for {@link PythonHealthContributorAutoConfiguration} and {@link PythonHealthContributor}, against the real
  * bundled CPython.
  */
 class PythonHealthContributorAutoConfigurationTests {
@@ -27,76 +39,188 @@ class PythonHealthContributorAutoConfigurationTests {
 		.withPropertyValues(TestPython.properties());
 
 	@Test
-	void runShouldCreateIndicator() {
-		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(PythonHealthIndicator.class)
-			.hasBean("pythonHealthIndicator"));
+	void runShouldCreateCompositeContributor() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(PythonHealthContributor.class)
+			.hasBean("pythonHealthContributor"));
 	}
 
 	@Test
-	void runWhenDisabledShouldNotCreateIndicator() {
+	void runWhenDisabledShouldNotCreateContributor() {
 		this.contextRunner.withPropertyValues("management.health.python.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(PythonHealthIndicator.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(PythonHealthContributor.class));
 	}
 
 	@Test
-	void runWhenPythonDisabledShouldNotCreateIndicator() {
+	void runWhenPythonDisabledShouldNotCreateContributor() {
 		this.contextRunner.withPropertyValues("python.enabled=false")
-			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(PythonHealthIndicator.class));
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(PythonHealthContributor.class));
 	}
 
 	@Test
-	@SuppressWarnings("unchecked")
-	void healthShouldBeUpWithDetailsOfEveryPool() {
+	void runWithNonPositiveTimeoutShouldFailNamingTheKey() {
+		this.contextRunner.withPropertyValues("management.health.python.timeout=0s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("management.health.python.timeout");
+		});
+	}
+
+	@Test
+	void healthShouldHaveTheRuntimeAndOneComponentPerPool() {
 		this.contextRunner.withPropertyValues("python.pools.numeric.isolation=main", "python.pools.numeric.size=1")
 			.run((context) -> {
-				Health health = context.getBean(PythonHealthIndicator.class).health();
-				assertThat(health.getStatus()).isEqualTo(Status.UP);
-				assertThat(health.getDetails()).containsEntry("bundled", true).containsKeys("version", "home");
-				Map<String, Map<String, Object>> pools = (Map<String, Map<String, Object>>) health.getDetails()
-					.get("pools");
-				assertThat(pools).containsOnlyKeys("default", "numeric");
-				assertThat(pools.get("default")).containsEntry("isolation", "own-gil")
+				PythonHealthContributor contributor = context.getBean(PythonHealthContributor.class);
+				assertThat(contributor.stream().map(HealthContributors.Entry::name)).containsExactly("runtime",
+						"default", "numeric");
+				Health runtime = health(contributor, "runtime");
+				assertThat(runtime.getStatus()).isEqualTo(Status.UP);
+				assertThat(runtime.getDetails()).containsEntry("bundled", true).containsKeys("version", "home");
+				Health defaultPool = health(contributor, "default");
+				assertThat(defaultPool.getStatus()).isEqualTo(Status.UP);
+				assertThat(defaultPool.getDetails()).containsEntry("isolation", "own-gil")
 					.containsEntry("probe", "ok")
 					.containsEntry("size", 1)
+					.containsEntry("maxSize", 1)
 					.containsEntry("idle", 1)
-					.containsEntry("stuck", 0);
-				assertThat(pools.get("numeric")).containsEntry("isolation", "main").containsEntry("probe", "ok");
+					.containsEntry("stuck", 0)
+					.doesNotContainKeys("version", "home");
+				assertThat(health(contributor, "numeric").getDetails()).containsEntry("isolation", "main")
+					.containsEntry("probe", "ok");
+				assertThat(contributor.getContributor("missing")).isNull();
 			});
 	}
 
 	@Test
-	@SuppressWarnings("unchecked")
-	void healthWhenNoInterpreterIsIdleShouldReportItWithoutBlocking() {
-		this.contextRunner.withPropertyValues("python.pool.acquire-timeout=30s").run((context) -> {
-			PythonHealthIndicator indicator = context.getBean(PythonHealthIndicator.class);
-			try (PythonSession session = context.getBean(PythonPool.class).acquire()) {
-				long start = System.nanoTime();
-				Health health = indicator.health();
-				long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
-				assertThat(elapsedMillis).isLessThan(PythonHealthContributorAutoConfiguration.PROBE_TIMEOUT.toMillis());
-				assertThat(health.getStatus()).isEqualTo(Status.UP);
-				Map<String, Object> pool = ((Map<String, Map<String, Object>>) health.getDetails().get("pools"))
-					.get("default");
-				assertThat(pool).containsEntry("active", 1)
-					.containsEntry("idle", 0)
-					.containsEntry("probe", "skipped: no idle interpreter");
-				assertThat(session.eval("1 + 1")).isEqualTo(2L);
+	void healthWhenNoInterpreterIsFreeShouldSkipTheProbeWithinTheTimeout() {
+		this.contextRunner.withPropertyValues("python.pool.acquire-timeout=30s", "management.health.python.timeout=200ms")
+			.run((context) -> {
+				PythonHealthContributor contributor = context.getBean(PythonHealthContributor.class);
+				try (PythonSession session = context.getBean(PythonPool.class).acquire()) {
+					long start = System.nanoTime();
+					Health health = health(contributor, "default");
+					long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+					assertThat(elapsedMillis).isLessThan(1_000);
+					assertThat(health.getStatus()).isEqualTo(Status.UP);
+					assertThat(health.getDetails()).containsEntry("active", 1)
+						.containsEntry("idle", 0)
+						.containsEntry("probe", "skipped: no interpreter free within 150 ms");
+					assertThat(session.eval("1 + 1")).isEqualTo(2L);
+				}
+				assertThat(health(contributor, "default").getDetails()).containsEntry("probe", "ok");
+			});
+	}
+
+	@Test
+	@SuppressWarnings("try") // the sessions are held only to keep every interpreter busy
+	void probesOfAllPoolsShouldRunAtOnce() {
+		this.contextRunner
+			.withPropertyValues("management.health.python.timeout=1s", "python.pools.a.size=1",
+					"python.pools.b.size=1", "python.pools.c.size=1")
+			.run((context) -> {
+				PythonHealthContributor contributor = context.getBean(PythonHealthContributor.class);
+				List<PythonSession> busy = new ArrayList<>();
+				for (PythonPool pool : context.getBeanProvider(PythonPool.class).orderedStream(type -> true).toList()) {
+					busy.add(pool.acquire());
+				}
+				try {
+					assertThat(busy).hasSize(4);
+					long start = System.nanoTime();
+					List<String> probes = contributor.stream()
+						.filter((entry) -> !entry.name().equals("runtime"))
+						.map((entry) -> (String) ((HealthIndicator) entry.contributor()).health()
+							.getDetails()
+							.get("probe"))
+						.toList();
+					long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+					assertThat(probes).hasSize(4).containsOnly("skipped: no interpreter free within 750 ms");
+					// One after the other, four probes would take at least 4 x 750 ms; at once, about 1 s.
+					assertThat(elapsedMillis).isLessThan(2_500);
+				}
+				finally {
+					busy.forEach(PythonSession::close);
+				}
+			});
+	}
+
+	@Test
+	void probesShouldNeitherBeObservedNorCountedAsUses() {
+		List<Observation.Context> observed = new ArrayList<>();
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler(new ObservationHandler<>() {
+
+			@Override
+			public void onStop(Observation.Context context) {
+				observed.add(context);
 			}
-			assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+
+		});
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(PythonObservationAutoConfiguration.class))
+			.withBean(ObservationRegistry.class, () -> observations)
+			.withPropertyValues("python.pool.max-uses=1")
+			.run((context) -> {
+				PythonHealthContributor contributor = context.getBean(PythonHealthContributor.class);
+				for (int i = 0; i < 3; i++) {
+					assertThat(health(contributor, "default").getDetails()).containsEntry("probe", "ok");
+				}
+				assertThat(observed).isEmpty();
+				PythonPool pool = context.getBean(PythonPool.class);
+				assertThat(pool.interpreters()).extracting(InterpreterInfo::uses).containsExactly(0L);
+				assertThat(pool.stats().recycled()).isZero();
+			});
+	}
+
+	@Test
+	@SuppressWarnings("try") // the session is held only to keep the pool's one interpreter busy
+	void answeredProbeShouldBeReusedOnlyUntilTakenAndNeverOnceOlderThanTheTimeout() {
+		this.contextRunner.run((context) -> {
+			PythonPool pool = context.getBean(PythonPool.class);
+			PoolProbes generous = new PoolProbes(Duration.ofSeconds(30));
+			PoolProbes.Probe first = generous.start(pool);
+			assertThat(first.result().get(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(generous.start(pool)).isSameAs(first);
+			generous.taken(pool, first);
+			assertThat(generous.start(pool)).isNotSameAs(first);
+			generous.close();
+
+			// A probe listed by a health group but never checked: its answer goes stale with the timeout.
+			PoolProbes strict = new PoolProbes(Duration.ofMillis(100));
+			PoolProbes.Probe unchecked;
+			try (PythonSession busy = pool.acquire()) {
+				unchecked = strict.start(pool);
+				assertThat(unchecked.result().get(10, TimeUnit.SECONDS)).isFalse();
+			}
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(5))
+				.until(() -> System.nanoTime() - unchecked.startNanos() > Duration.ofMillis(100).toNanos());
+			PoolProbes.Probe fresh = strict.start(pool);
+			assertThat(fresh).isNotSameAs(unchecked);
+			assertThat(fresh.result().get(10, TimeUnit.SECONDS)).isTrue();
+			strict.close();
 		});
 	}
 
 	@Test
-	@SuppressWarnings("unchecked")
 	void healthWhenPoolIsClosedShouldBeDown() {
 		this.contextRunner.run((context) -> {
 			context.getBean(PythonPool.class).close();
-			Health health = context.getBean(PythonHealthIndicator.class).health();
+			Health health = health(context.getBean(PythonHealthContributor.class), "default");
 			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-			Map<String, Object> pool = ((Map<String, Map<String, Object>>) health.getDetails().get("pools"))
-				.get("default");
-			assertThat(pool).containsEntry("probe", "failed").containsEntry("error", "The pool is closed");
+			assertThat(health.getDetails()).containsEntry("probe", "failed")
+				.containsEntry("error", "The pool is closed");
 		});
+	}
+
+	private static Health health(PythonHealthContributor contributor, String name) {
+		HealthIndicator indicator = (HealthIndicator) contributor.getContributor(name);
+		assertThat(indicator).as("component %s", name).isNotNull();
+		return indicator.health();
 	}
 
 }

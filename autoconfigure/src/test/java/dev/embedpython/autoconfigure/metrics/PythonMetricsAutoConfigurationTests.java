@@ -1,8 +1,11 @@
 package dev.embedpython.autoconfigure.metrics;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.embedpython.PoolExhaustedException;
+import dev.embedpython.PoolListener;
 import dev.embedpython.PythonTimeoutException;
 import dev.embedpython.PythonPool;
 import dev.embedpython.PythonRuntime;
@@ -63,7 +66,45 @@ class PythonMetricsAutoConfigurationTests {
 				assertThat(interpreters(registry, "default", "active"))
 					.isZero();
 				assertThat(registry.get("python.pool.interpreters").meters()).hasSize(6);
+				assertThat(registry.get("python.pool.interpreters.max").tag("pool", "default").gauge().value())
+					.isEqualTo(1);
+				assertThat(registry.get("python.pool.interpreters.max").tag("pool", "batch").gauge().value())
+					.isEqualTo(2);
 			});
+	}
+
+	@Test
+	void closingAPoolShouldRemoveItsMetersOnly() {
+		this.contextRunner.withPropertyValues("python.pools.batch.size=1").run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.find("python.pool.interpreters").tag("pool", "batch").meters()).hasSize(3);
+			context.getBean("batchPythonPool", PythonPool.class).close();
+			for (String name : List.of("python.pool.interpreters", "python.pool.interpreters.max",
+					"python.pool.pending", "python.pool.acquire", "python.pool.timeouts", "python.pool.recycled")) {
+				assertThat(registry.find(name).tag("pool", "batch").meters()).as(name).isEmpty();
+				assertThat(registry.find(name).tag("pool", "default").meters()).as(name).isNotEmpty();
+			}
+		});
+	}
+
+	@Test
+	void listenerOfTheUserShouldKeepReceivingEventsNextToTheMetrics() {
+		this.contextRunner.run((context) -> {
+			PythonPool pool = context.getBean(PythonPool.class);
+			AtomicInteger userAcquired = new AtomicInteger();
+			pool.setPoolListener(new PoolListener() {
+
+				@Override
+				public void acquired(long waitedNanos) {
+					userAcquired.incrementAndGet();
+				}
+
+			});
+			context.getBean(PythonTemplate.class).eval("1");
+			assertThat(userAcquired).hasValue(1);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get("python.pool.acquire").tag("pool", "default").timer().count()).isEqualTo(1);
+		});
 	}
 
 	@Test

@@ -27,7 +27,8 @@ class PythonInfoController {
 
 	@GetMapping(path = "/api/python", produces = MediaType.APPLICATION_JSON_VALUE)
 	PythonInfo python() {
-		return PythonInfo.of(this.runtime, this.pools.orderedStream().toList());
+		// UNFILTERED: named pools (python.pools.*) are not default candidates, yet belong in the list.
+		return PythonInfo.of(this.runtime, this.pools.orderedStream(ObjectProvider.UNFILTERED).toList());
 	}
 
 }

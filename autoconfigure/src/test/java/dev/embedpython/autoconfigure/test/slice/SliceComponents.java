@@ -1,0 +1,58 @@
+package dev.embedpython.autoconfigure.test.slice;
+
+import dev.embedpython.PythonPool;
+import dev.embedpython.PythonTemplate;
+
+import org.springframework.stereotype.Component;
+import org.springframework.stereotype.Controller;
+import org.springframework.stereotype.Service;
+
+/**
+ * Components of {@link SliceApplication}: two that use Python, one that does not, one controller.
+ */
+final class SliceComponents {
+
+	private SliceComponents() {
+	}
+
+	@Service
+	static class Pricing {
+
+		private final PythonTemplate python;
+
+		Pricing(PythonTemplate python) {
+			this.python = python;
+		}
+
+		long quote(int quantity) {
+			Long price = this.python.eval(quantity + " * 3", Long.class);
+			return (price != null) ? price : -1;
+		}
+
+	}
+
+	@Component
+	static class PoolUser {
+
+		final PythonPool pool;
+
+		PoolUser(PythonPool pool) {
+			this.pool = pool;
+		}
+
+	}
+
+	@Service
+	static class Unrelated {
+
+	}
+
+	@Controller
+	static class PricingController {
+
+		PricingController(PythonTemplate python) {
+		}
+
+	}
+
+}
