@@ -153,6 +153,16 @@ public final class PythonPoolFactory {
 		builder.allowThreads(pool.isAllowThreads());
 		builder.allowFork(pool.isAllowFork());
 		builder.allowExec(pool.isAllowExec());
+		Duration creationTimeout = pool.getCreationTimeout();
+		require(creationTimeout != null && !creationTimeout.isNegative() && !creationTimeout.isZero(),
+				prefix + ".creation-timeout", creationTimeout, "must be positive");
+		builder.creationTimeout(creationTimeout);
+		Duration leakDetectionThreshold = pool.getLeakDetectionThreshold();
+		require(leakDetectionThreshold == null
+				|| (!leakDetectionThreshold.isNegative() && !leakDetectionThreshold.isZero()),
+				prefix + ".leak-detection-threshold", leakDetectionThreshold,
+				"must be positive (leave it unset for no leak detection)");
+		builder.leakDetectionThreshold(leakDetectionThreshold);
 		return builder;
 	}
 

@@ -216,6 +216,18 @@ public class PythonProperties {
 		 */
 		private boolean allowExec;
 
+		/**
+		 * Longest time the preloads and the init script of one new interpreter may take before creation fails
+		 * naming the module or script.
+		 */
+		private Duration creationTimeout = Duration.ofSeconds(60);
+
+		/**
+		 * How long a session may be held before a warning with the stack trace of its acquisition is logged. When
+		 * unset, leaks are not detected.
+		 */
+		private @Nullable Duration leakDetectionThreshold;
+
 		public @Nullable Integer getSize() {
 			return this.size;
 		}
@@ -312,6 +324,22 @@ public class PythonProperties {
 			this.allowExec = allowExec;
 		}
 
+		public Duration getCreationTimeout() {
+			return this.creationTimeout;
+		}
+
+		public void setCreationTimeout(Duration creationTimeout) {
+			this.creationTimeout = creationTimeout;
+		}
+
+		public @Nullable Duration getLeakDetectionThreshold() {
+			return this.leakDetectionThreshold;
+		}
+
+		public void setLeakDetectionThreshold(@Nullable Duration leakDetectionThreshold) {
+			this.leakDetectionThreshold = leakDetectionThreshold;
+		}
+
 		/**
 		 * A copy of these settings, the starting point of a named pool.
 		 * @return the copy
@@ -330,6 +358,8 @@ public class PythonProperties {
 			copy.allowThreads = this.allowThreads;
 			copy.allowFork = this.allowFork;
 			copy.allowExec = this.allowExec;
+			copy.creationTimeout = this.creationTimeout;
+			copy.leakDetectionThreshold = this.leakDetectionThreshold;
 			return copy;
 		}
 

@@ -227,35 +227,103 @@ public final class InterpreterPool implements PythonPool {
 	public PythonSession acquire() {
 		checkOpen();
 		long start = System.nanoTime();
-		long deadline = start + this.options.acquireTimeout().toNanos();
+		PoolEntry entry;
+		try {
+			entry = take(saturatedNanos(this.options.acquireTimeout()), true);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new PoolExhaustedException(this.name + " - interrupted after "
+					+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
+					+ " ms while waiting for an interpreter (" + stats() + ")", ex);
+		}
+		if (entry == null) {
+			long waited = System.nanoTime() - start;
+			PoolListener current = this.listener;
+			if (current != null) {
+				current.acquireTimedOut(waited);
+			}
+			throw new PoolExhaustedException(this.name + " - no interpreter available after "
+					+ TimeUnit.NANOSECONDS.toMillis(waited) + " ms (" + stats() + ")", null);
+		}
+		return lend(entry, start);
+	}
+
+	@Override
+	public @Nullable PythonSession tryAcquire(Duration timeout) {
+		checkOpen();
+		long start = System.nanoTime();
+		PoolEntry entry;
+		try {
+			entry = take(timeout.isNegative() ? 0 : saturatedNanos(timeout), true);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+		return (entry != null) ? lend(entry, start) : null;
+	}
+
+	private PythonSession lend(PoolEntry entry, long start) {
+		entry.uses++;
+		PoolListener current = this.listener;
+		if (current != null) {
+			current.acquired(System.nanoTime() - start);
+		}
+		return new PooledSession(this, entry, this.engine.converter());
+	}
+
+	@Override
+	public boolean probe(Duration timeout) {
+		checkOpen();
+		PoolEntry entry;
+		try {
+			entry = take(timeout.isNegative() ? 0 : saturatedNanos(timeout), false);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+		if (entry == null) {
+			return false;
+		}
+		// Not counted as a use, not reported to the listeners, and the session does not notify the call observer.
+		try (PooledSession session = new PooledSession(this, entry, this.engine.converter(), false)) {
+			Object answer = session.eval("1");
+			if (!Long.valueOf(1).equals(answer)) {
+				throw new IllegalStateException("Pool '" + this.name + "': interpreter " + entry.interpreter().id()
+						+ " evaluated 1 to " + answer);
+			}
+			return true;
+		}
+	}
+
+	/**
+	 * The one acquire loop: take an idle entry IN_USE by compare-and-set, waiting up to {@code timeoutNanos} from
+	 * one deadline; {@code null} when none came in time. A closed pool's marker ends the wait at once.
+	 */
+	private @Nullable PoolEntry take(long timeoutNanos, boolean countPending) throws InterruptedException {
+		long start = System.nanoTime();
 		PoolEntry entry = this.idle.pollFirst();
 		while (true) {
 			if (entry == null) {
-				long remaining = deadline - System.nanoTime();
+				long remaining = timeoutNanos - (System.nanoTime() - start);
 				if (remaining > 0) {
-					this.pending.incrementAndGet();
+					if (countPending) {
+						this.pending.incrementAndGet();
+					}
 					try {
 						entry = this.idle.pollFirst(remaining, TimeUnit.NANOSECONDS);
 					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-						throw new PoolExhaustedException(this.name + " - interrupted after "
-								+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
-								+ " ms while waiting for an interpreter (" + stats() + ")", ex);
-					}
 					finally {
-						this.pending.decrementAndGet();
+						if (countPending) {
+							this.pending.decrementAndGet();
+						}
 					}
 				}
 				if (entry == null) {
 					checkOpen();
-					long waited = System.nanoTime() - start;
-					PoolListener current = this.listener;
-					if (current != null) {
-						current.acquireTimedOut(waited);
-					}
-					throw new PoolExhaustedException(this.name + " - no interpreter available after "
-							+ TimeUnit.NANOSECONDS.toMillis(waited) + " ms (" + stats() + ")", null);
+					return null;
 				}
 			}
 			if (entry == PoolEntry.CLOSED_MARKER) {
@@ -270,92 +338,6 @@ public final class InterpreterPool implements PythonPool {
 			entry = null;
 		}
 		entry.borrowed((this.leakThresholdNanos > 0) ? new Throwable("Session acquired here") : null);
-		if (this.closed.get()) {
-			release(entry);
-			checkOpen();
-		}
-		entry.uses++;
-		PoolListener current = this.listener;
-		if (current != null) {
-			current.acquired(System.nanoTime() - start);
-		}
-		return new PooledSession(this, entry, this.engine.converter());
-	}
-
-	@Override
-	public @Nullable PythonSession tryAcquire(Duration timeout) {
-		checkOpen();
-		long start = System.nanoTime();
-		PoolEntry entry = poll(timeout, true);
-		if (entry == null) {
-			return null;
-		}
-		entry.uses++;
-		PoolListener current = this.listener;
-		if (current != null) {
-			current.acquired(System.nanoTime() - start);
-		}
-		return new PooledSession(this, entry, this.engine.converter());
-	}
-
-	@Override
-	public boolean probe(Duration timeout) {
-		checkOpen();
-		PoolEntry entry = poll(timeout, false);
-		if (entry == null) {
-			return false;
-		}
-		// Not counted as a use, not reported to the listeners, and the session does not notify the call observer.
-		try (PooledSession session = new PooledSession(this, entry, this.engine.converter(), false)) {
-			Object answer = session.eval("1");
-			if (!Long.valueOf(1).equals(answer)) {
-				throw new IllegalStateException("Pool '" + this.name + "': interpreter " + entry.interpreter.id()
-						+ " evaluated 1 to " + answer);
-			}
-			return true;
-		}
-	}
-
-	/**
-	 * Take an idle entry IN_USE, waiting up to {@code timeout}; {@code null} when none came in time or the thread
-	 * was interrupted (flag restored).
-	 */
-	private @Nullable PoolEntry poll(Duration timeout, boolean countPending) {
-		long start = System.nanoTime();
-		long timeoutNanos = (timeout.isNegative()) ? 0 : saturatedNanos(timeout);
-		PoolEntry entry = this.idle.pollFirst();
-		while (true) {
-			if (entry == null) {
-				long remaining = timeoutNanos - (System.nanoTime() - start);
-				if (remaining <= 0) {
-					checkOpen();
-					return null;
-				}
-				if (countPending) {
-					this.pending.incrementAndGet();
-				}
-				try {
-					entry = this.idle.pollFirst(remaining, TimeUnit.NANOSECONDS);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return null;
-				}
-				finally {
-					if (countPending) {
-						this.pending.decrementAndGet();
-					}
-				}
-				if (entry == null) {
-					checkOpen();
-					return null;
-				}
-			}
-			if (entry.state.compareAndSet(PoolEntry.IDLE, PoolEntry.IN_USE)) {
-				break;
-			}
-			entry = null;
-		}
 		if (this.closed.get()) {
 			release(entry);
 			checkOpen();

@@ -59,7 +59,12 @@ public class PythonPoolHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("stuck", stats.stuck())
 			.withDetail("created", stats.created())
 			.withDetail("recycled", stats.recycled())
-			.withDetail("timeouts", stats.timeouts());
+			.withDetail("timeouts", stats.timeouts())
+			.withDetail("missing", stats.missing());
+		if (stats.size() == 0 && stats.stuck() == 0 && stats.missing() > 0) {
+			builder.down().withDetail("error", "No interpreter: creating replacements fails (retried with back-off)");
+			return;
+		}
 		probe(builder);
 	}
 
