@@ -211,11 +211,12 @@ final class PooledSession implements PythonSession {
 
 	private String timeoutDetail(long start) {
 		java.time.Duration limit = this.pool.options().callTimeout();
-		if (start == 0 || limit == null) {
-			return "pool '" + this.pool.name() + "' was closing and interrupted the call after its drain timeout";
+		String ran = (start != 0)
+				? " (ran " + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms)" : "";
+		if (!this.pool.isOpen() || start == 0 || limit == null) {
+			return "pool '" + this.pool.name() + "' was closing and interrupted the call after its drain timeout" + ran;
 		}
-		return "pool '" + this.pool.name() + "': the call exceeded the call timeout of " + limit.toMillis()
-				+ " ms (ran " + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms)";
+		return "pool '" + this.pool.name() + "': the call exceeded the call timeout of " + limit.toMillis() + " ms" + ran;
 	}
 
 	private void check() {
