@@ -354,8 +354,11 @@ public final class InterpreterPool implements PythonPool {
 		try {
 			long now = System.nanoTime();
 			for (PoolEntry entry : this.entries) {
-				long startNanos = entry.callStartNanos;
+				// The sequence number first: a call clears its start time before it bumps the number, so a start time
+				// read after the number belongs to that call (read the other way round, the start of a call that has
+				// just ended pairs with the next call's number, and the timeout is counted, and fired, twice).
 				int seq = entry.callSeq;
+				long startNanos = entry.callStartNanos;
 				if (startNanos == 0) {
 					continue;
 				}
