@@ -1,11 +1,18 @@
 package dev.embedpython.autoconfigure.health;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.embedpython.PythonPool;
 import dev.embedpython.PythonSession;
 import dev.embedpython.autoconfigure.PythonAutoConfiguration;
 import dev.embedpython.autoconfigure.TestPython;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -97,6 +104,76 @@ class PythonHealthContributorAutoConfigurationTests {
 				.get("default");
 			assertThat(pool).containsEntry("probe", "failed").containsEntry("error", "The pool is closed");
 		});
+	}
+
+	/**
+	 * An audit hook that raises on the next compilation: the probe's {@code eval("1")} is the first code compiled
+	 * in the interpreter after its init script.
+	 */
+	private static final String REFUSE_COMPILE = "import sys\n"
+			+ "def refuse(event, args):\n"
+			+ "    if event == 'compile':\n"
+			+ "        raise RuntimeError('refused by the test')\n"
+			+ "sys.addaudithook(refuse)\n";
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void healthWhenProbeRaisesShouldBeDown() {
+		this.contextRunner.withPropertyValues("python.pool.init-script=" + REFUSE_COMPILE).run((context) -> {
+			Health health = context.getBean(PythonHealthIndicator.class).health();
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			Map<String, Object> pool = ((Map<String, Map<String, Object>>) health.getDetails().get("pools"))
+				.get("default");
+			assertThat(pool).containsEntry("probe", "failed")
+				.hasEntrySatisfying("error", (error) -> assertThat(error).asString()
+					.contains("PythonException")
+					.contains("RuntimeError")
+					.contains("refused by the test"));
+		});
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void healthWhenProbeGetsNoAnswerInTimeShouldReportABusyPoolWithoutBlocking() throws Exception {
+		try (ServerSocket gate = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			gate.setSoTimeout(30_000);
+			// The first compilation (the probe's) blocks until the test lets it go: a call that outlasts the bound.
+			String blockOnce = "import sys, socket\nblocked = []\n"
+					+ "def block(event, args):\n"
+					+ "    if event == 'compile' and not blocked:\n"
+					+ "        blocked.append(True)\n"
+					+ "        socket.create_connection(('127.0.0.1', " + gate.getLocalPort() + ")).recv(1)\n"
+					+ "sys.addaudithook(block)\n";
+			this.contextRunner.withPropertyValues("python.pool.init-script=" + blockOnce).run((context) -> {
+				PythonHealthIndicator indicator = context.getBean(PythonHealthIndicator.class);
+				long start = System.nanoTime();
+				CompletableFuture<Health> request = CompletableFuture.supplyAsync(indicator::health);
+				try (Socket probe = gate.accept()) {
+					try {
+						// The probe is in flight and blocked: the health request must still answer within its bound.
+						Health health = request.get(PythonHealthContributorAutoConfiguration.PROBE_TIMEOUT.toMillis()
+								+ 5_000, TimeUnit.MILLISECONDS);
+						long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+						assertThat(elapsedMillis)
+							.isLessThan(PythonHealthContributorAutoConfiguration.PROBE_TIMEOUT.toMillis() + 5_000);
+						assertThat(health.getStatus()).isEqualTo(Status.UP);
+						Map<String, Object> pool = ((Map<String, Map<String, Object>>) health.getDetails()
+							.get("pools")).get("default");
+						assertThat(pool).containsEntry("probe", "skipped: no answer within "
+								+ PythonHealthContributorAutoConfiguration.PROBE_TIMEOUT.toMillis() + " ms, pool busy");
+					}
+					finally {
+						probe.getOutputStream().write(1);
+					}
+				}
+				// Once the call returns, the next probe gets its answer.
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(30))
+					.until(() -> "ok".equals(((Map<String, Map<String, Object>>) indicator.health()
+						.getDetails()
+						.get("pools")).get("default").get("probe")));
+			});
+		}
 	}
 
 }
