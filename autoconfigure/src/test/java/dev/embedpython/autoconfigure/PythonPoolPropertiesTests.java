@@ -72,25 +72,38 @@ class PythonPoolPropertiesTests {
 	}
 
 	@Test
-	void runWithPermissionPropertiesShouldConfigureTheInterpreters() {
-		this.contextRunner
-			.withPropertyValues("python.pool.allow-threads=false", "python.pool.allow-exec=true",
-					"python.pool.allow-fork=true")
+	void runWithAllowExecAndNoThreadsShouldConfigureTheInterpreters() {
+		this.contextRunner.withPropertyValues("python.pool.allow-threads=false", "python.pool.allow-exec=true")
 			.run((context) -> {
 				PythonPool pool = context.getBean(PythonPool.class);
 				assertThat(pool.options().allowThreads()).isFalse();
 				assertThat(pool.options().allowExec()).isTrue();
-				assertThat(pool.options().allowFork()).isTrue();
+				assertThat(pool.options().allowFork()).isFalse();
 				PythonTemplate template = context.getBean(PythonTemplate.class);
 				assertThat(config(template)).containsEntry("allow_threads", false)
 					.containsEntry("allow_exec", true)
-					.containsEntry("allow_fork", true);
+					.containsEntry("allow_fork", false);
 				PythonException thread = catchThrowableOfType(PythonException.class,
 						() -> template.exec(START_THREAD));
 				assertThat(thread).isNotNull();
 				assertThat(thread.pythonType()).isEqualTo("RuntimeError");
 				assertThat(pythonType(template, EXEC_MISSING)).isEqualTo("FileNotFoundError");
 			});
+	}
+
+	@Test
+	void runWithAllowForkShouldConfigureTheInterpreters() {
+		// Forking itself is not tried: the child would be a copy of the JVM.
+		this.contextRunner.withPropertyValues("python.pool.allow-fork=true").run((context) -> {
+			PythonPool pool = context.getBean(PythonPool.class);
+			assertThat(pool.options().allowFork()).isTrue();
+			assertThat(pool.options().allowExec()).isFalse();
+			PythonTemplate template = context.getBean(PythonTemplate.class);
+			assertThat(config(template)).containsEntry("allow_fork", true)
+				.containsEntry("allow_exec", false)
+				.containsEntry("allow_threads", true);
+			assertThat(pythonType(template, EXEC_MISSING)).isEqualTo("RuntimeError");
+		});
 	}
 
 	@SuppressWarnings("unchecked")
