@@ -56,6 +56,7 @@ class InterpreterConfigTest {
 						s.exec(START_THREAD);
 						return null;
 					}));
+			assertThat(ex).as("what starting a thread raised").isNotNull();
 			assertThat(ex.pythonType()).isEqualTo("RuntimeError");
 			assertThat(ex.pythonMessage()).contains("thread");
 		}
@@ -74,6 +75,7 @@ class InterpreterConfigTest {
 			assertThat(pool.options().allowExec()).isFalse();
 			PythonException ex = catchThrowableOfType(PythonException.class,
 					() -> pool.execute((s) -> s.eval(EXEC_MISSING)));
+			assertThat(ex).as("what os.execv raised").isNotNull();
 			assertThat(ex.pythonType()).isEqualTo("RuntimeError");
 			assertThat(ex.pythonMessage()).contains("exec");
 		}
@@ -84,6 +86,7 @@ class InterpreterConfigTest {
 		try (PythonPool pool = runtime.newPool(PoolOptions.builder().name("exec").size(1).allowExec(true).build())) {
 			PythonException ex = catchThrowableOfType(PythonException.class,
 					() -> pool.execute((s) -> s.eval(EXEC_MISSING)));
+			assertThat(ex).as("what os.execv raised").isNotNull();
 			assertThat(ex.pythonType()).isEqualTo("FileNotFoundError");
 		}
 	}
