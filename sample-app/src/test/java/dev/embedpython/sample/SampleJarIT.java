@@ -12,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,8 +114,8 @@ class SampleJarIT {
 			assertThat(jar).isRegularFile();
 			Path java = Path.of(System.getProperty("java.home"), "bin", "java");
 			List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx384m",
-					"--enable-native-access=ALL-UNNAMED", "-XX:ErrorFile="
-							+ Files.createTempDirectory("embedpython-sample-it").resolve("hs_err_%p.log"),
+					"--enable-native-access=ALL-UNNAMED",
+					"-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "embedpython-sample-it-hs_err_%p.log"),
 					"-jar", jar.toString(), "--server.port=0", "--python.cache-dir=" + cacheDir(),
 					"--python.pool.size=1", "--spring.main.banner-mode=off",
 					"--logging.level.org.springframework.web.servlet.DispatcherServlet=DEBUG"));
