@@ -47,6 +47,18 @@ class ExternalHomeTest {
 	}
 
 	@Test
+	void python312IsRefusedBecauseOwnGilInterpretersCrashThere(@TempDir Path home) throws Exception {
+		Path stdlib = Files.createDirectories(home.resolve("lib/python3.12"));
+		Files.writeString(stdlib.resolve("os.py"), "");
+		Files.writeString(home.resolve("lib/libpython3.12.so.1.0"), "");
+		PythonVersionException ex = org.assertj.core.api.Assertions.catchThrowableOfType(PythonVersionException.class,
+				() -> PythonRuntime.start(RuntimeOptions.builder().home(home).build()));
+		assertThat(ex.found()).isEqualTo("3.12");
+		assertThat(ex.required()).isEqualTo("3.13+");
+		assertThat(ex).hasMessageContaining("3.12").hasMessageContaining("3.13 or newer");
+	}
+
+	@Test
 	void debianSystemPython311IsRefused() {
 		Path usr = Path.of("/usr");
 		org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(usr.resolve("lib/python3.11/os.py"))

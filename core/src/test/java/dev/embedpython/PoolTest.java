@@ -388,10 +388,24 @@ class PoolTest {
 	void recycleUnderLoadLosesNoCall() throws Exception {
 		try (PythonPool pool = pool(PoolOptions.builder().name("recycle").size(2).acquireTimeout(Duration.ofSeconds(30))
 			.initScript("def square(x):\n    return x * x\n"))) {
-			ExecutorService executor = Executors.newFixedThreadPool(6);
+			List<Long> original = pool.interpreters().stream().map(InterpreterInfo::id).toList();
+			ExecutorService executor = Executors.newFixedThreadPool(5);
 			try {
+				// A session the test holds open across the recycle: its interpreter is in use when recycle() runs,
+				// must go on serving the session, and only then be replaced.
+				CountDownLatch holding = new CountDownLatch(1);
+				CountDownLatch recycleRequested = new CountDownLatch(1);
+				Future<List<Object>> held = executor.submit(() -> {
+					try (PythonSession session = pool.acquire()) {
+						Object before = session.call("__main__", "square", 3);
+						holding.countDown();
+						assertThat(recycleRequested.await(60, TimeUnit.SECONDS)).isTrue();
+						return List.of(before, session.call("__main__", "square", 4));
+					}
+				});
+				assertThat(holding.await(60, TimeUnit.SECONDS)).isTrue();
 				List<Future<Integer>> futures = new ArrayList<>();
-				for (int t = 0; t < 6; t++) {
+				for (int t = 0; t < 4; t++) {
 					futures.add(executor.submit(() -> {
 						int good = 0;
 						for (int i = 0; i < 300; i++) {
@@ -403,11 +417,11 @@ class PoolTest {
 						return good;
 					}));
 				}
-				for (int r = 0; r < 3; r++) {
-					pool.recycle();
-					Await.until("recycle " + r, Duration.ofSeconds(30), () -> pool.stats().size() == 2
-							|| futures.stream().allMatch(Future::isDone));
-				}
+				pool.recycle();
+				// The held interpreter stays lent to its session until the session closes.
+				assertThat(pool.interpreters()).extracting(InterpreterInfo::state).contains("active");
+				recycleRequested.countDown();
+				assertThat(held.get(2, TimeUnit.MINUTES)).containsExactly(9L, 16L);
 				for (Future<Integer> future : futures) {
 					assertThat(future.get(2, TimeUnit.MINUTES)).isEqualTo(300);
 				}
@@ -415,8 +429,13 @@ class PoolTest {
 			finally {
 				executor.shutdownNow();
 			}
-			Await.until("all replacements", Duration.ofSeconds(30), () -> pool.stats().size() == 2);
-			assertThat(pool.stats().recycled()).isGreaterThanOrEqualTo(2);
+			// Each of the two original interpreters is replaced exactly once, the held one included.
+			Await.until("both original interpreters replaced", Duration.ofSeconds(30),
+					() -> pool.stats().recycled() == 2 && pool.stats().idle() == 2);
+			assertThat(pool.interpreters()).extracting(InterpreterInfo::id).doesNotContainAnyElementsOf(original)
+				.hasSize(2);
+			assertThat(pool.stats().created()).isEqualTo(4);
+			assertThat(pool.stats().recycled()).isEqualTo(2);
 		}
 	}
 
@@ -489,8 +508,9 @@ class PoolTest {
 			assertThat(quick.get(10, TimeUnit.SECONDS)).isEqualTo("done");
 			assertThat(endless.get(10, TimeUnit.SECONDS)).isInstanceOf(PythonTimeoutException.class);
 			assertThat(pool.isOpen()).isFalse();
+			// The pool is named "closing": match the whole message, not the name.
 			assertThatExceptionOfType(IllegalStateException.class).isThrownBy(pool::acquire)
-				.withMessageContaining("closing");
+				.withMessage("Python pool 'closing' is closed");
 			Await.until("interpreters ended", Duration.ofSeconds(10), () -> pool.interpreters().isEmpty());
 			pool.close();
 		}

@@ -1,19 +1,24 @@
 package dev.embedpython;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The process-wide runtime: reference counting, finalize and re-initialize in one JVM, the owner thread.
+ * The process-wide runtime: reference counting, finalize and re-initialize in one JVM, the owner thread. Runs in a
+ * JVM of its own (tag {@code own-jvm}), so that no other test class holds the runtime it finalizes.
  */
+@Tag("own-jvm")
 class RuntimeLifecycleTest {
 
 	@Test
@@ -100,6 +105,85 @@ class RuntimeLifecycleTest {
 			Object ann = runtime.mainInterpreter().execute((s) -> s.call("greeting_mod", "greet", "ann"));
 			assertThat(bob).isEqualTo("hi bob");
 			assertThat(ann).isEqualTo("hi ann");
+		}
+	}
+
+	@Test
+	void pythonMainInitializesCPythonAndCreatesTheInterpreters() throws Exception {
+		try (PythonRuntime runtime = TestRuntimes.start();
+				PythonPool pool = runtime.newPool(PoolOptions.builder().name("owner").size(1)
+					.initScript("CREATED_ON = " + NativeThreads.PYTHON_THREAD_NAME).build())) {
+			// Python's main thread is the thread that initialized CPython; ask the C library for its name.
+			String initializer = runtime.mainInterpreter().execute((s) -> {
+				s.exec("import ctypes, threading\n" + "getname = ctypes.CDLL(None).pthread_getname_np\n"
+						+ "getname.argtypes = [ctypes.c_ulong, ctypes.c_char_p, ctypes.c_size_t]\n"
+						+ "buffer = ctypes.create_string_buffer(16)\n"
+						+ "getname(threading.main_thread().ident, buffer, 16)\n");
+				return s.eval("buffer.value.decode()", String.class);
+			});
+			assertThat(initializer).isEqualTo("python-main");
+			// The init script runs where the sub-interpreter is created.
+			String createdOn = pool.execute((s) -> s.eval("CREATED_ON", String.class));
+			assertThat(createdOn).isEqualTo("python-main");
+			// Calls run on the calling thread itself (a new one: this test's thread may predate a restart).
+			CompletableFuture<String[]> names = new CompletableFuture<>();
+			Thread caller = new Thread(() -> {
+				try {
+					String ranOn = pool.execute((s) -> s.eval(NativeThreads.PYTHON_THREAD_NAME, String.class));
+					names.complete(new String[] { NativeThreads.name(NativeThreads.currentId()), ranOn });
+				}
+				catch (Throwable ex) {
+					names.completeExceptionally(ex);
+				}
+			}, "caller-thread");
+			caller.start();
+			assertThat(names.get(60, TimeUnit.SECONDS)).containsExactly("caller-thread", "caller-thread");
+		}
+	}
+
+	@Test
+	void threadThatCalledBeforeARestartHandsItsLaterCallsToAWorker() throws Exception {
+		String nativeId = "__import__('threading').get_native_id()";
+		// One platform thread makes calls in two runtimes, one after the other.
+		ExecutorService caller = Executors.newSingleThreadExecutor();
+		try {
+			PythonRuntime first = TestRuntimes.start();
+			try (PythonPool pool = first.newPool(PoolOptions.builder().name("before-restart").size(1).build())) {
+				long[] ids = caller.submit(() -> new long[] { NativeThreads.currentId(),
+						pool.execute((s) -> s.eval(nativeId, Long.class)) })
+					.get(60, TimeUnit.SECONDS);
+				assertThat(ids[1]).as("the call ran on the calling thread").isEqualTo(ids[0]);
+			}
+			first.close();
+			assertThat(first.isRunning()).isFalse();
+			try (PythonRuntime second = TestRuntimes.start();
+					PythonPool pool = second.newPool(PoolOptions.builder().name("after-restart").size(1)
+						.acquireTimeout(Duration.ofSeconds(30)).build())) {
+				assertThat(second).isNotSameAs(first);
+				Object[] seen = caller.submit(() -> {
+					long python = pool.execute((s) -> s.eval(nativeId, Long.class));
+					return new Object[] { NativeThreads.currentId(), python, NativeThreads.name(python) };
+				}).get(60, TimeUnit.SECONDS);
+				assertThat(seen[1]).as("the call ran on another thread").isNotEqualTo(seen[0]);
+				assertThat((String) seen[2]).startsWith("python-worker-");
+				// A thread that never attached before the restart still runs its calls itself.
+				CompletableFuture<long[]> fresh = new CompletableFuture<>();
+				Thread thread = new Thread(() -> {
+					try {
+						fresh.complete(new long[] { NativeThreads.currentId(),
+								pool.execute((s) -> s.eval(nativeId, Long.class)) });
+					}
+					catch (Throwable ex) {
+						fresh.completeExceptionally(ex);
+					}
+				});
+				thread.start();
+				long[] ids = fresh.get(60, TimeUnit.SECONDS);
+				assertThat(ids[1]).isEqualTo(ids[0]);
+			}
+		}
+		finally {
+			caller.shutdownNow();
 		}
 	}
 

@@ -1,9 +1,12 @@
 package dev.embedpython.autoconfigure;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.embedpython.Isolation;
 import dev.embedpython.PoolStats;
@@ -11,9 +14,10 @@ import dev.embedpython.PythonPool;
 import dev.embedpython.PythonRuntime;
 import dev.embedpython.PythonTemplate;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -24,7 +28,6 @@ import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,29 +38,49 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PythonApplicationTests {
 
 	@Test
-	void readinessShouldAcceptTrafficOnlyOnceThePoolsAreWarm() {
-		ReadinessRecorder recorder = new ReadinessRecorder();
-		try (ConfigurableApplicationContext context = application(recorder, "python.pool.preload=json,decimal",
-				"python.pools.batch.size=2").run()) {
-			assertThat(recorder.refusingWhilePoolsWereCreated).containsExactly(ReadinessState.REFUSING_TRAFFIC,
-					ReadinessState.REFUSING_TRAFFIC);
+	void readinessShouldAcceptTrafficOnlyOnceThePoolsAreWarm(@TempDir Path dir) throws Exception {
+		Path imports = preloadMarker(dir);
+		ReadinessRecorder recorder = new ReadinessRecorder(imports);
+		try (ConfigurableApplicationContext context = application(recorder, "python.path=" + dir,
+				"python.pool.preload=json,decimal,readiness_marker", "python.pools.batch.size=2",
+				"python.pools.batch.preload=readiness_marker")
+			.run()) {
 			assertThat(recorder.poolsWhenAccepting).containsOnlyKeys("default", "batch");
 			assertThat(recorder.poolsWhenAccepting.get("default").idle()).isEqualTo(1);
 			assertThat(recorder.poolsWhenAccepting.get("batch").idle()).isEqualTo(2);
+			// Every interpreter of both pools had imported its preloads before traffic was accepted.
+			assertThat(recorder.importsWhenAccepting).isEqualTo(3);
 			assertThat(context.getBean(ApplicationAvailability.class).getReadinessState())
 				.isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
 		}
 	}
 
 	@Test
-	void readinessShouldWaitForLazyPoolsToo() {
-		ReadinessRecorder recorder = new ReadinessRecorder();
-		try (ConfigurableApplicationContext context = application(recorder, "spring.main.lazy-initialization=true")
+	void readinessShouldWaitForLazyPoolsToo(@TempDir Path dir) throws Exception {
+		Path imports = preloadMarker(dir);
+		ReadinessRecorder recorder = new ReadinessRecorder(imports);
+		try (ConfigurableApplicationContext context = application(recorder, "spring.main.lazy-initialization=true",
+				"python.path=" + dir, "python.pool.preload=readiness_marker")
 			.run()) {
-			assertThat(recorder.refusingWhilePoolsWereCreated).containsExactly(ReadinessState.REFUSING_TRAFFIC);
 			assertThat(recorder.poolsWhenAccepting).containsOnlyKeys("default");
 			assertThat(recorder.poolsWhenAccepting.get("default").idle()).isEqualTo(1);
+			assertThat(recorder.importsWhenAccepting).isEqualTo(1);
 		}
+	}
+
+	/**
+	 * A module that appends a line to a log each time an interpreter imports it, for the readiness recorder.
+	 */
+	private static Path preloadMarker(Path dir) throws IOException {
+		Path imports = dir.resolve("imports.log");
+		Files.writeString(imports, "");
+		Files.writeString(dir.resolve("readiness_marker.py"),
+				"with open(" + pythonString(imports.toString()) + ", 'a') as log:\n    log.write('imported\\n')\n");
+		return imports;
+	}
+
+	private static String pythonString(String value) {
+		return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
 	}
 
 	@Test
@@ -107,24 +130,28 @@ class PythonApplicationTests {
 	@EnableAutoConfiguration
 	static class TestApplication {
 
-		@Bean
-		PythonPoolCustomizer readinessProbe(ObjectProvider<ApplicationAvailability> availability,
-				ReadinessRecorder recorder) {
-			return (name, builder) -> recorder.refusingWhilePoolsWereCreated
-				.add(availability.getObject().getReadinessState());
-		}
-
 	}
 
 	/**
-	 * Records the readiness state while each pool is created, and the state of the pools when the application
-	 * starts accepting traffic.
+	 * Records, at the moment the application starts accepting traffic, the state of the pools that exist and how
+	 * many interpreters had imported the marker module by then.
 	 */
 	static class ReadinessRecorder implements ApplicationListener<AvailabilityChangeEvent<?>> {
 
-		final List<ReadinessState> refusingWhilePoolsWereCreated = new CopyOnWriteArrayList<>();
+		private final @Nullable Path imports;
 
 		volatile Map<String, PoolStats> poolsWhenAccepting = Map.of();
+
+		/** Interpreters that had imported the marker module when traffic was accepted, -1 if not recorded. */
+		volatile int importsWhenAccepting = -1;
+
+		ReadinessRecorder() {
+			this(null);
+		}
+
+		ReadinessRecorder(@Nullable Path imports) {
+			this.imports = imports;
+		}
 
 		@Override
 		public void onApplicationEvent(AvailabilityChangeEvent<?> event) {
@@ -139,6 +166,14 @@ class PythonApplicationTests {
 					}
 				}
 				this.poolsWhenAccepting = Map.copyOf(pools);
+				if (this.imports != null) {
+					try {
+						this.importsWhenAccepting = Files.readAllLines(this.imports).size();
+					}
+					catch (IOException ex) {
+						throw new UncheckedIOException(ex);
+					}
+				}
 			}
 		}
 

@@ -1,11 +1,13 @@
 package dev.embedpython.autoconfigure;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.embedpython.PythonExtractionException;
 import dev.embedpython.PythonNotFoundException;
 import dev.embedpython.PythonRuntime;
 import dev.embedpython.PythonTemplate;
@@ -13,9 +15,14 @@ import dev.embedpython.autoconfigure.health.PythonHealthContributorAutoConfigura
 import dev.embedpython.autoconfigure.health.PythonHealthContributor;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.health.contributor.Health;
@@ -26,6 +33,7 @@ import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Starting and stopping the runtime itself: the last context to close finalizes CPython, a later context starts a
@@ -82,6 +90,26 @@ class RuntimeLifecycleTests {
 			assertThat(second.isRunning()).isTrue();
 			assertThat(context.getBean(PythonTemplate.class).eval("3 * 3")).isEqualTo(9L);
 		});
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void runWithUnusableCacheDirShouldFailAndPrintTheExtractionAnalysis(CapturedOutput output) throws Exception {
+		// A regular file where the cache directory's parent should be: nothing can be created under it.
+		Path blocker = Files.writeString(this.temp.resolve("not-a-directory"), "");
+		Path cacheDir = blocker.resolve("cache");
+		SpringApplicationBuilder application = new SpringApplicationBuilder(RuntimeReferenceTests.TestApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties("python.cache-dir=" + cacheDir, "python.pool.size=1", "spring.main.banner-mode=off",
+					"spring.jmx.enabled=false");
+		Throwable failure = catchThrowable(application::run);
+		assertThat(causes(failure)).hasAtLeastOneElementOfType(PythonExtractionException.class);
+		// What Boot printed: the analyzer's description and action, not a bare stack trace.
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("The bundled CPython could not be extracted")
+			.contains(cacheDir.toString())
+			.contains("Action:")
+			.contains("Set 'python.cache-dir' to a directory that is writable");
 	}
 
 	private static List<Throwable> causes(Throwable failure) {

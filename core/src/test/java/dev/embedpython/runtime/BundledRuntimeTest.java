@@ -3,7 +3,12 @@ package dev.embedpython.runtime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -82,13 +87,25 @@ class BundledRuntimeTest {
 
 	@Test
 	void concurrentExtractionsProduceOneValidTree(@TempDir Path cache) throws Exception {
-		CompletableFuture<BundledRuntime.Extraction> a = CompletableFuture
-			.supplyAsync(() -> BundledRuntime.extract(cache, this.loader));
-		CompletableFuture<BundledRuntime.Extraction> b = CompletableFuture
-			.supplyAsync(() -> BundledRuntime.extract(cache, this.loader));
-		assertThat(a.get().directory()).isEqualTo(b.get().directory());
-		assertThat(a.get().extracted() ^ b.get().extracted()).isTrue();
-		assertThat(BundledRuntime.isValid(a.get().directory())).isTrue();
+		// Both threads are released together, so the second start overlaps the first extraction (~0.5 s).
+		CyclicBarrier together = new CyclicBarrier(2);
+		ExecutorService executor = Executors.newFixedThreadPool(2);
+		try {
+			Callable<BundledRuntime.Extraction> extract = () -> {
+				together.await(30, TimeUnit.SECONDS);
+				return BundledRuntime.extract(cache, this.loader);
+			};
+			Future<BundledRuntime.Extraction> a = executor.submit(extract);
+			Future<BundledRuntime.Extraction> b = executor.submit(extract);
+			BundledRuntime.Extraction first = a.get(2, TimeUnit.MINUTES);
+			BundledRuntime.Extraction second = b.get(2, TimeUnit.MINUTES);
+			assertThat(first.directory()).isEqualTo(second.directory());
+			assertThat(first.extracted() ^ second.extracted()).as("exactly one of the two extracted").isTrue();
+			assertThat(BundledRuntime.isValid(first.directory())).isTrue();
+		}
+		finally {
+			executor.shutdownNow();
+		}
 	}
 
 	@Test

@@ -12,9 +12,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.embedpython.PythonPool;
 import dev.embedpython.sample.analysis.TextAnalysis;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -27,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Many clients at once on the own-GIL pool: every response must be 200 and equal to the single-threaded answer
  * for its text, so interpreters neither mix up nor lose state under contention.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "python.pool.size=4")
 class ConcurrentAnalyzeTests {
 
 	private static final int CLIENTS = 32;
@@ -36,6 +38,9 @@ class ConcurrentAnalyzeTests {
 
 	@LocalServerPort
 	private int port;
+
+	@Autowired
+	private PythonPool pool;
 
 	@Test
 	void concurrentClientsGetTheSingleThreadedResults() throws Exception {
@@ -86,6 +91,10 @@ class ConcurrentAnalyzeTests {
 		}
 		assertThat(failures).as("failed requests (first ones)").isEmpty();
 		assertThat(ok).hasValue(CLIENTS * REQUESTS_PER_CLIENT);
+		// Four interpreters whatever the CPU count (the default is one per CPU: one on a one-CPU runner, where
+		// nothing could mix up), and requests really were spread over several of them.
+		assertThat(this.pool.stats().size()).isEqualTo(4);
+		assertThat(this.pool.interpreters()).filteredOn((interpreter) -> interpreter.uses() > 0).hasSizeGreaterThan(1);
 	}
 
 }

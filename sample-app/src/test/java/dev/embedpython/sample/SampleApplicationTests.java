@@ -12,9 +12,12 @@ import org.assertj.core.api.MapAssert;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -256,10 +259,43 @@ class SampleApplicationTests {
 			.extractingByKey("default", as(JSON_OBJECT))
 			.extractingByKey("interpreters", as(InstanceOfAssertFactories.LIST))
 			.isNotEmpty();
-		assertThat(this.api.post("/actuator/python/default", Map.of()).getStatusCode().is2xxSuccessful()).isFalse();
-		assertThat(this.api.get("/actuator/python").getBody()).extractingByKey("pools", as(JSON_OBJECT))
-			.extractingByKey("default", as(JSON_OBJECT))
-			.containsEntry("recycled", 0);
+		List<Object> before = interpreterIds();
+		// With access: read-only the write operation (recycle) is not mapped; the read of one pool is, on GET.
+		assertThat(this.api.post("/actuator/python/default", Map.of()).getStatusCode())
+			.isEqualTo(HttpStatus.METHOD_NOT_ALLOWED);
+		// A recycle takes the interpreters out of the pool at once (their replacements come later): same ids, none.
+		assertThat(interpreterIds()).isEqualTo(before);
+	}
+
+	private List<Object> interpreterIds() {
+		return this.api.get("/actuator/python/default")
+			.getBody()
+			.entrySet()
+			.stream()
+			.filter((entry) -> entry.getKey().equals("interpreters"))
+			.flatMap((entry) -> ((List<?>) entry.getValue()).stream())
+			.<Object>map((interpreter) -> ((Map<?, ?>) interpreter).get("id"))
+			.toList();
+	}
+
+	@Test
+	void readinessAndLivenessProbesAreUpOverHttp() {
+		ResponseEntity<Map<String, Object>> readiness = this.api.get("/actuator/health/readiness");
+		assertThat(readiness.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(readiness.getBody()).containsEntry("status", "UP");
+		ResponseEntity<Map<String, Object>> liveness = this.api.get("/actuator/health/liveness");
+		assertThat(liveness.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(liveness.getBody()).containsEntry("status", "UP");
+	}
+
+	@Test
+	void pythonLifecycleStartsBeforeAndStopsAfterTheWebServer(@Autowired ConfigurableApplicationContext context) {
+		// The phases of the real web server's lifecycle beans, not a constant copied from Boot.
+		Map<String, SmartLifecycle> lifecycles = context.getBeansOfType(SmartLifecycle.class);
+		int python = lifecycles.get("pythonLifecycle").getPhase();
+		assertThat(lifecycles).containsKeys("webServerStartStop", "webServerGracefulShutdown");
+		assertThat(python).isLessThan(lifecycles.get("webServerStartStop").getPhase())
+			.isLessThan(lifecycles.get("webServerGracefulShutdown").getPhase());
 	}
 
 	@Test

@@ -74,7 +74,17 @@ class PythonEndpointAutoConfigurationTests {
 	void readOfOnePoolShouldDescribeItOrReturnNull() {
 		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=python").run((context) -> {
 			PythonEndpoint endpoint = context.getBean(PythonEndpoint.class);
-			assertThat(endpoint.pool("default")).isNotNull();
+			PoolDescriptor pool = endpoint.pool("default");
+			PythonPool bean = context.getBean(PythonPool.class);
+			assertThat(pool).isNotNull();
+			assertThat(pool.isolation()).isEqualTo("own-gil");
+			assertThat(pool.open()).isTrue();
+			assertThat(pool.size()).isEqualTo(1);
+			assertThat(pool.idle()).isEqualTo(1);
+			assertThat(pool.active()).isZero();
+			assertThat(pool.created()).isEqualTo(1);
+			assertThat(pool.interpreters()).singleElement()
+				.satisfies((interpreter) -> assertThat(interpreter.id()).isEqualTo(bean.interpreters().get(0).id()));
 			assertThat(endpoint.pool("nope")).isNull();
 		});
 	}

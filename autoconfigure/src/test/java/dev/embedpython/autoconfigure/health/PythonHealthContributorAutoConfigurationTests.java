@@ -1,6 +1,10 @@
 package dev.embedpython.autoconfigure.health;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -215,6 +219,66 @@ class PythonHealthContributorAutoConfigurationTests {
 			assertThat(health.getDetails()).containsEntry("probe", "failed")
 				.containsEntry("error", "The pool is closed");
 		});
+	}
+
+	/**
+	 * An audit hook that raises on the next compilation: the probe's {@code eval("1")} is the first code compiled
+	 * in the interpreter after its init script.
+	 */
+	private static final String REFUSE_COMPILE = "import sys\n"
+			+ "def refuse(event, args):\n"
+			+ "    if event == 'compile':\n"
+			+ "        raise RuntimeError('refused by the test')\n"
+			+ "sys.addaudithook(refuse)\n";
+
+	@Test
+	void healthWhenProbeRaisesShouldBeDown() {
+		this.contextRunner.withPropertyValues("python.pool.init-script=" + REFUSE_COMPILE).run((context) -> {
+			Health health = health(context.getBean(PythonHealthContributor.class), "default");
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails()).containsEntry("probe", "failed")
+				.hasEntrySatisfying("error", (error) -> assertThat(error).asString()
+					.contains("PythonException")
+					.contains("RuntimeError")
+					.contains("refused by the test"));
+		});
+	}
+
+	@Test
+	void healthWhenProbeGetsNoAnswerInTimeShouldReportABusyPoolWithoutBlocking() throws Exception {
+		try (ServerSocket gate = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			gate.setSoTimeout(30_000);
+			// The first compilation (the probe's) blocks until the test lets it go: a call that outlasts the bound.
+			String blockOnce = "import sys, socket\nblocked = []\n"
+					+ "def block(event, args):\n"
+					+ "    if event == 'compile' and not blocked:\n"
+					+ "        blocked.append(True)\n"
+					+ "        socket.create_connection(('127.0.0.1', " + gate.getLocalPort() + ")).recv(1)\n"
+					+ "sys.addaudithook(block)\n";
+			this.contextRunner
+				.withPropertyValues("python.pool.init-script=" + blockOnce, "management.health.python.timeout=500ms")
+				.run((context) -> {
+					PythonHealthContributor contributor = context.getBean(PythonHealthContributor.class);
+					long start = System.nanoTime();
+					CompletableFuture<Health> request = CompletableFuture.supplyAsync(() -> health(contributor, "default"));
+					try (Socket probe = gate.accept()) {
+						try {
+							// The probe is in flight and blocked: the health request still answers within its bound.
+							Health health = request.get(10, TimeUnit.SECONDS);
+							assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+							assertThat(health.getStatus()).isEqualTo(Status.UP);
+							assertThat(health.getDetails()).containsEntry("probe", "skipped: no answer within 500 ms");
+						}
+						finally {
+							probe.getOutputStream().write(1);
+						}
+					}
+					// Once the call returns, a later probe gets its answer.
+					Awaitility.await()
+						.atMost(Duration.ofSeconds(30))
+						.until(() -> "ok".equals(health(contributor, "default").getDetails().get("probe")));
+				});
+		}
 	}
 
 	private static Health health(PythonHealthContributor contributor, String name) {
