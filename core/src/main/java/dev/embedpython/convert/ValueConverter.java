@@ -28,6 +28,9 @@ public final class ValueConverter {
 
 	private static final int MAX_DEPTH = 256;
 
+	/** The largest Java array the JVM reliably allocates. */
+	private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
 	private static final byte[] QUALNAME = PythonErrors.cstring("__qualname__");
 
 	private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
@@ -281,38 +284,62 @@ public final class ValueConverter {
 
 	private static byte[] toJavaBytes(long object) {
 		long size = CPython.PyBytes_Size(object);
+		if (size > MAX_ARRAY) {
+			throw new PythonConversionException("Python bytes of " + size + " bytes is too large for a Java byte[]");
+		}
 		long data = PythonErrors.check(CPython.PyBytes_AsString(object));
 		return (size == 0) ? new byte[0] : CPython.read(data, size);
 	}
 
+	// Converting an element can run Python code: a set subclass's __iter__, a destructor when a reference is
+	// released, a codec search function. That code can change or free anything reachable from Python, so a list or
+	// dict is converted from a snapshot that only this method references, and no borrowed pointer into a container
+	// that Python code can reach is held across the conversion of an element. A tuple cannot change; its elements
+	// are kept alive by the tuple, and the tuple by its owner (the caller, or the snapshot of its parent).
+
 	private List<@Nullable Object> toJavaList(long object, int depth) {
-		long size = CPython.PyList_Size(object);
+		// PyList_AsTuple copies the items of a list or list subclass without calling it.
+		long snapshot = PythonErrors.check(CPython.PyList_AsTuple(object));
+		try {
+			return toJavaItems(snapshot, depth);
+		}
+		finally {
+			CPython.Py_DecRef(snapshot);
+		}
+	}
+
+	private List<@Nullable Object> toJavaTuple(long object, int depth) {
+		return Collections.unmodifiableList(toJavaItems(object, depth));
+	}
+
+	private List<@Nullable Object> toJavaItems(long tuple, int depth) {
+		long size = CPython.PyTuple_Size(tuple);
 		List<@Nullable Object> list = new ArrayList<>((int) size);
 		for (long i = 0; i < size; i++) {
-			list.add(toJava(CPython.PyList_GetItem(object, i), depth + 1));
+			list.add(toJava(CPython.PyTuple_GetItem(tuple, i), depth + 1));
 		}
 		return list;
 	}
 
-	private List<@Nullable Object> toJavaTuple(long object, int depth) {
-		long size = CPython.PyTuple_Size(object);
-		List<@Nullable Object> list = new ArrayList<>((int) size);
-		for (long i = 0; i < size; i++) {
-			list.add(toJava(CPython.PyTuple_GetItem(object, i), depth + 1));
+	private Map<@Nullable Object, @Nullable Object> toJavaMap(long object, int depth) {
+		// PyDict_Copy copies a dict (or a subclass that keeps dict's iteration) without running Python code; a
+		// subclass with its own __iter__ (OrderedDict) is copied through its keys(), in its own order.
+		long snapshot = PythonErrors.check(CPython.PyDict_Copy(object));
+		try {
+			return (depth < Scratch.LEVELS) ? toJavaEntries(snapshot, depth) : toJavaEntriesDeep(snapshot, depth);
 		}
-		return Collections.unmodifiableList(list);
+		finally {
+			CPython.Py_DecRef(snapshot);
+		}
 	}
 
-	private Map<@Nullable Object, @Nullable Object> toJavaMap(long object, int depth) {
+	private Map<@Nullable Object, @Nullable Object> toJavaEntries(long dict, int depth) {
 		Map<@Nullable Object, @Nullable Object> map = new LinkedHashMap<>();
 		// Position, key and value live in this nesting level's native slot (nested dicts use deeper slots).
-		if (depth >= Scratch.LEVELS) {
-			return toJavaMapDeep(object, depth);
-		}
 		Scratch scratch = Scratch.get();
 		int level = depth;
 		scratch.write(level, 0, 0);
-		while (CPython.PyDict_Next(object, scratch.slot(level, 0), scratch.slot(level, 1), scratch.slot(level, 2)) != 0) {
+		while (CPython.PyDict_Next(dict, scratch.slot(level, 0), scratch.slot(level, 1), scratch.slot(level, 2)) != 0) {
 			long key = scratch.read(level, 1);
 			long value = scratch.read(level, 2);
 			map.put(toJava(key, depth + 1), toJava(value, depth + 1));
@@ -320,41 +347,50 @@ public final class ValueConverter {
 		return map;
 	}
 
-	private Map<@Nullable Object, @Nullable Object> toJavaMapDeep(long object, int depth) {
+	private Map<@Nullable Object, @Nullable Object> toJavaEntriesDeep(long dict, int depth) {
 		Map<@Nullable Object, @Nullable Object> map = new LinkedHashMap<>();
 		try (com.sun.jna.Memory words = new com.sun.jna.Memory(24)) {
 			words.clear();
 			long base = com.sun.jna.Pointer.nativeValue(words);
-			while (CPython.PyDict_Next(object, base, base + 8, base + 16) != 0) {
+			while (CPython.PyDict_Next(dict, base, base + 8, base + 16) != 0) {
 				map.put(toJava(words.getLong(8), depth + 1), toJava(words.getLong(16), depth + 1));
 			}
 		}
 		return map;
 	}
 
-	private Object toJavaInteger(long object) {
+	private static Object toJavaInteger(long object) {
 		long value = CPython.PyLong_AsLongLong(object);
 		if (value != -1 || CPython.PyErr_Occurred() == 0) {
 			return value;
 		}
-		// OverflowError: the exact value goes through its decimal text.
+		// OverflowError: copy the exact two's complement bytes. PyLong_AsNativeBytes reads an int or int subclass
+		// directly (no __index__, __int__ or __str__, no int_max_str_digits limit); size 0 asks for the size.
 		CPython.PyErr_Clear();
-		long text = PythonErrors.check(CPython.PyObject_Str(object));
-		try {
-			byte[] digits = Scratch.get().utf8(text);
-			if (digits == null) {
-				throw PythonErrors.fetch();
-			}
-			return new BigInteger(new String(digits, StandardCharsets.US_ASCII));
+		long size = CPython.PyLong_AsNativeBytes(object, null, 0, CPython.ASNATIVEBYTES_BIG_ENDIAN);
+		if (size < 0) {
+			throw PythonErrors.fetch();
 		}
-		finally {
-			CPython.Py_DecRef(text);
+		if (size > MAX_ARRAY) {
+			throw new PythonConversionException("Python int of " + size + " bytes is too large for a Java BigInteger");
 		}
+		byte[] bytes = new byte[(int) size];
+		if (CPython.PyLong_AsNativeBytes(object, bytes, size, CPython.ASNATIVEBYTES_BIG_ENDIAN) < 0) {
+			throw PythonErrors.fetch();
+		}
+		return new BigInteger(bytes);
 	}
 
 	private static String pythonTypeName(long type) {
-		String name = PythonErrors.stringAttribute(type, QUALNAME);
-		return (name != null) ? "'" + name + "'" : "object";
+		// A metaclass's __getattribute__ may reassign the object's __class__: own the type while reading it.
+		CPython.Py_IncRef(type);
+		try {
+			String name = PythonErrors.stringAttribute(type, QUALNAME);
+			return (name != null) ? "'" + name + "'" : "object";
+		}
+		finally {
+			CPython.Py_DecRef(type);
+		}
 	}
 
 	// Java -> Java (the requested result type)
