@@ -196,14 +196,15 @@ public final class PythonErrors {
 			finally {
 				CPython.Py_DecRef(format);
 			}
-			if (lines == 0) {
+			if (lines == 0 || (CPython.PyType_GetFlags(CPython.typeOf(lines)) & CPython.TPFLAGS_LIST_SUBCLASS) == 0) {
 				CPython.PyErr_Clear();
 				return typeName + ": " + message + "\n";
 			}
 			StringBuilder text = new StringBuilder();
 			long size = CPython.PyList_Size(lines);
 			for (long i = 0; i < size; i++) {
-				String line = utf8(CPython.PyList_GetItem(lines, i));
+				// Reading a str runs no Python code, so the borrowed line stays valid.
+				String line = string(CPython.PyList_GetItem(lines, i));
 				if (line != null) {
 					text.append(line);
 				}
@@ -225,7 +226,7 @@ public final class PythonErrors {
 			return "<unprintable>";
 		}
 		try {
-			String value = utf8(str);
+			String value = string(str);
 			return (value != null) ? value : "<unprintable>";
 		}
 		finally {
@@ -246,7 +247,7 @@ public final class PythonErrors {
 			return null;
 		}
 		try {
-			return utf8(value);
+			return string(value);
 		}
 		finally {
 			CPython.Py_DecRef(value);
@@ -287,20 +288,19 @@ public final class PythonErrors {
 	}
 
 	/**
-	 * Read a {@code str} as a Java string; {@code null} if it is not a str or cannot be encoded.
+	 * Read a {@code str} exactly (lone surrogates included), with any error cleared.
 	 * @param str the object
-	 * @return the text or {@code null}
+	 * @return the text, or {@code null} if it is not a str or cannot be read
 	 */
-	static @Nullable String utf8(long str) {
+	static @Nullable String string(long str) {
 		if (str == 0 || (CPython.PyType_GetFlags(CPython.typeOf(str)) & CPython.TPFLAGS_UNICODE_SUBCLASS) == 0) {
 			return null;
 		}
-		byte[] utf8 = Scratch.get().utf8(str);
-		if (utf8 == null) {
+		String text = Scratch.get().string(str);
+		if (text == null) {
 			CPython.PyErr_Clear();
-			return null;
 		}
-		return new String(utf8, StandardCharsets.UTF_8);
+		return text;
 	}
 
 	/**

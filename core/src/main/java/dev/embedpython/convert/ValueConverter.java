@@ -76,8 +76,7 @@ public final class ValueConverter {
 			return this.types.none();
 		}
 		if (value instanceof String string) {
-			byte[] utf8 = string.getBytes(StandardCharsets.UTF_8);
-			return PythonErrors.check(CPython.PyUnicode_FromStringAndSize(utf8, utf8.length));
+			return toPythonString(string);
 		}
 		if (value instanceof Boolean bool) {
 			// Immortal (3.12+): a "new reference" needs no increment.
@@ -164,6 +163,36 @@ public final class ValueConverter {
 		throw new PythonConversionException("Cannot convert Java " + value.getClass().getName()
 				+ " to Python: supported are null, Boolean, Integer, Long, Short, Byte, BigInteger, Double, Float, "
 				+ "String, byte[], List, Map and Set");
+	}
+
+	/**
+	 * Create a {@code str} with exactly the text of a Java string. Java's UTF-8 encoder replaces a lone surrogate with
+	 * {@code ?}, so text with one is passed as code points instead ({@code surrogatepass} semantics: the {@code char}
+	 * U+D800 becomes the code point U+D800; a valid pair becomes its supplementary code point).
+	 */
+	private static long toPythonString(String text) {
+		if (!hasLoneSurrogate(text)) {
+			byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+			return PythonErrors.check(CPython.PyUnicode_FromStringAndSize(utf8, utf8.length));
+		}
+		int[] codePoints = text.codePoints().toArray();
+		return PythonErrors.check(
+				CPython.PyUnicode_FromKindAndData(CPython.UNICODE_4BYTE_KIND, codePoints, codePoints.length));
+	}
+
+	static boolean hasLoneSurrogate(String text) {
+		for (int i = 0, length = text.length(); i < length; i++) {
+			char c = text.charAt(i);
+			if (Character.isSurrogate(c)) {
+				if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
+					i++;
+				}
+				else {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -275,11 +304,11 @@ public final class ValueConverter {
 	}
 
 	private static String toJavaString(long object) {
-		byte[] utf8 = Scratch.get().utf8(object);
-		if (utf8 == null) {
+		String text = Scratch.get().string(object);
+		if (text == null) {
 			throw PythonErrors.fetch();
 		}
-		return new String(utf8, StandardCharsets.UTF_8);
+		return text;
 	}
 
 	private static byte[] toJavaBytes(long object) {
