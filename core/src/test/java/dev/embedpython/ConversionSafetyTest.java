@@ -69,6 +69,11 @@ class ConversionSafetyTest {
 		runScenario("int-subclass-str-clears-list");
 	}
 
+	@Test
+	void javaListWhoseSizeOverstatesItsItemsConvertsItsItems() {
+		runScenario("java-list-size-overstated");
+	}
+
 	private static void runScenario(String name) {
 		ChildJvm.Result result = ChildJvm.run(Scenario.class, CHILD_DEADLINE, name).assertClean();
 		assertThat(result.output()).contains("scenario " + name + " converted as expected");
@@ -166,7 +171,7 @@ class ConversionSafetyTest {
 		public static void main(String[] args) {
 			String name = args[0];
 			String code;
-			String variable;
+			String variable; // null: call described(a List whose size() says 5 but that has 2 items)
 			Object expected;
 			switch (name) {
 				case "list-cleared-by-set-iter" -> {
@@ -209,6 +214,11 @@ class ConversionSafetyTest {
 					variable = "lst";
 					expected = Arrays.asList(BigInteger.TWO.pow(70), 1L, List.of(2L));
 				}
+				case "java-list-size-overstated" -> {
+					code = "def described(x):\n    return [len(x), [repr(v) for v in x]]\n";
+					variable = null;
+					expected = List.of(2L, List.of("'a'", "'b'"));
+				}
 				default -> throw new IllegalArgumentException("unknown scenario " + name);
 			}
 			PythonRuntime runtime = TestRuntimes.start();
@@ -216,7 +226,8 @@ class ConversionSafetyTest {
 				PythonPool pool = runtime.newPool(PoolOptions.builder().name("child").size(1).build());
 				try (PythonSession session = pool.acquire()) {
 					session.exec(code);
-					Object actual = session.get(variable);
+					Object actual = (variable != null) ? session.get(variable)
+							: session.call("__main__", "described", new OverstatedList(List.of("a", "b"), 5));
 					if (!expected.equals(actual)) {
 						System.out.println("scenario " + name + " converted to " + abbreviate(actual) + ", expected "
 								+ abbreviate(expected));
@@ -231,6 +242,35 @@ class ConversionSafetyTest {
 			finally {
 				runtime.close();
 			}
+		}
+
+		/** A list (like a concurrently shrunk one) whose size() is larger than what its iterator yields. */
+		private static final class OverstatedList extends java.util.AbstractList<Object> {
+
+			private final List<Object> items;
+
+			private final int claimedSize;
+
+			OverstatedList(List<Object> items, int claimedSize) {
+				this.items = items;
+				this.claimedSize = claimedSize;
+			}
+
+			@Override
+			public Object get(int index) {
+				return this.items.get(index);
+			}
+
+			@Override
+			public int size() {
+				return this.claimedSize;
+			}
+
+			@Override
+			public java.util.Iterator<Object> iterator() {
+				return this.items.iterator();
+			}
+
 		}
 
 		private static List<Long> range(int n) {

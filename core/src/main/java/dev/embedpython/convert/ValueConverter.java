@@ -102,12 +102,14 @@ public final class ValueConverter {
 			return PythonErrors.check(CPython.PyBytes_FromStringAndSize(bytes, bytes.length));
 		}
 		if (value instanceof List<?> list) {
-			long result = PythonErrors.check(CPython.PyList_New(list.size()));
+			// One consistent copy: a list whose iteration yields fewer items than size() said (changed by another
+			// thread, or a custom List) would leave NULL items, which crash the first Python code that reads them.
+			Object[] items = list.toArray();
+			long result = PythonErrors.check(CPython.PyList_New(items.length));
 			try {
-				int i = 0;
-				for (Object item : list) {
+				for (int i = 0; i < items.length; i++) {
 					// PyList_SetItem steals the item's reference, also on failure
-					PythonErrors.check(CPython.PyList_SetItem(result, i++, toPython(item, depth + 1)));
+					PythonErrors.check(CPython.PyList_SetItem(result, i, toPython(items[i], depth + 1)));
 				}
 				return result;
 			}
