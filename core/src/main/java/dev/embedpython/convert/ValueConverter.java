@@ -182,7 +182,7 @@ public final class ValueConverter {
 				CPython.PyUnicode_FromKindAndData(CPython.UNICODE_4BYTE_KIND, codePoints, codePoints.length));
 	}
 
-	static boolean hasLoneSurrogate(String text) {
+	private static boolean hasLoneSurrogate(String text) {
 		for (int i = 0, length = text.length(); i < length; i++) {
 			char c = text.charAt(i);
 			if (Character.isSurrogate(c)) {
@@ -323,7 +323,7 @@ public final class ValueConverter {
 	}
 
 	// Converting an element can run Python code: a set subclass's __iter__, a destructor when a reference is
-	// released, a codec search function. That code can change or free anything reachable from Python, so a list or
+	// released, a dict subclass's keys(). That code can change or free anything reachable from Python, so a list or
 	// dict is converted from a snapshot that only this method references, and no borrowed pointer into a container
 	// that Python code can reach is held across the conversion of an element. A tuple cannot change; its elements
 	// are kept alive by the tuple, and the tuple by its owner (the caller, or the snapshot of its parent).
