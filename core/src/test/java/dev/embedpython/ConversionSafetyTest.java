@@ -60,6 +60,11 @@ class ConversionSafetyTest {
 	}
 
 	@Test
+	void dictClearedAfterItsScalarEntriesGivesSnapshot() {
+		runScenario("dict-cleared-after-scalars");
+	}
+
+	@Test
 	void dictClearedByKeyConversionGivesSnapshot() {
 		runScenario("dict-cleared-by-frozenset-key-iter");
 	}
@@ -123,7 +128,8 @@ class ConversionSafetyTest {
 	@Test
 	void setSubclassWithItsOwnIterIsConvertedThroughIt() {
 		try (PythonSession session = pool.acquire()) {
-			session.exec("class Evens(set):\n    def __iter__(self):\n        return iter(sorted(x for x in set.__iter__(self) if x % 2 == 0))\n");
+			session.exec("class Evens(set):\n    def __iter__(self):\n"
+					+ "        return iter(sorted(x for x in set.__iter__(self) if x % 2 == 0))\n");
 			assertThat(session.eval("[Evens({1, 2, 3, 4}), 5]")).isEqualTo(List.of(Set.of(2L, 4L), 5L));
 		}
 	}
@@ -136,6 +142,18 @@ class ConversionSafetyTest {
 				.isThrownBy(() -> session.eval("{'a': [1, Broken({1})], 'b': 2}"))
 				.satisfies((ex) -> assertThat(ex.pythonType()).isEqualTo("ValueError"));
 			assertThat(session.eval("{'a': [1, (2, 3)]}")).isEqualTo(Map.of("a", List.of(1L, List.of(2L, 3L))));
+		}
+	}
+
+	@Test
+	void dictEntriesAfterKeysThatAreEqualInJavaAreAllConverted() {
+		try (PythonSession session = pool.acquire()) {
+			// Two Python keys (a surrogate pair as two code points, and the one code point) are one Java string.
+			Map<Object, Object> expected = new LinkedHashMap<>();
+			expected.put("\ud83d\ude00", 2L);
+			expected.put("x", List.of(1L));
+			expected.put("y", 3L);
+			assertThat(session.eval("{'\\ud83d\\ude00': 1, '\\U0001f600': 2, 'x': [1], 'y': 3}")).isEqualTo(expected);
 		}
 	}
 
@@ -196,6 +214,21 @@ class ConversionSafetyTest {
 					map.put("a", 1L);
 					map.put("b", Set.of(2L));
 					map.put("c", 3L);
+					expected = map;
+				}
+				case "dict-cleared-after-scalars" -> {
+					code = "class S(set):\n    def __iter__(self):\n        d.clear()\n        d['new'] = 0\n"
+							+ "        lst.clear()\n        return super().__iter__()\n"
+							+ "lst = [1.5, 'two', None, True, 2**80, [S([4])], 'after']\n"
+							+ "d = {'a': 1, 'b': 'x' * 100, 2.5: None, 'l': lst, 'z': 'end'}\n";
+					variable = "d";
+					Map<Object, Object> map = new LinkedHashMap<>();
+					map.put("a", 1L);
+					map.put("b", "x".repeat(100));
+					map.put(2.5d, null);
+					map.put("l", Arrays.asList(1.5d, "two", null, true, BigInteger.TWO.pow(80),
+							List.of(Set.of(4L)), "after"));
+					map.put("z", "end");
 					expected = map;
 				}
 				case "dict-cleared-by-frozenset-key-iter" -> {

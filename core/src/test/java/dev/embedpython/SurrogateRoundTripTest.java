@@ -33,8 +33,8 @@ class SurrogateRoundTripTest {
 			"\udbff\udfff", "\ud800\udc00", "a".repeat(100_000) + "\ud800", "\udfff" + "\u2603".repeat(100_000));
 
 	/** Strings without lone surrogates (the fast path), for contrast. */
-	private static final List<String> PLAIN = List.of("", "plain", "h\u00e9llo \u2603 \ud834\udd1e \ud83d\ude00 \u0000 end",
-			"\ud83d\ude00", "\udbff\udfff");
+	private static final List<String> PLAIN = List.of("", "plain",
+			"h\u00e9llo \u2603 \ud834\udd1e \ud83d\ude00 \u0000 end", "\ud83d\ude00", "\udbff\udfff");
 
 	private static PythonRuntime runtime;
 

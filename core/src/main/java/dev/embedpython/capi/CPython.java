@@ -246,7 +246,8 @@ public final class CPython {
 
 	public static native long PyDict_Copy(long dict);
 
-	public static native long PyLong_AsNativeBytes(long object, byte @org.jspecify.annotations.Nullable [] buffer, long size, int flags);
+	public static native long PyLong_AsNativeBytes(long object, byte @org.jspecify.annotations.Nullable [] buffer,
+			long size, int flags);
 
 	public static native long PyUnicode_GetLength(long object);
 

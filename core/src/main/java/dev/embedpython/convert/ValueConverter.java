@@ -31,6 +31,9 @@ public final class ValueConverter {
 	/** The largest Java array the JVM reliably allocates. */
 	private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
+	/** What {@link #toJavaScalar} returns for an object whose conversion might run Python code. */
+	private static final Object NOT_SCALAR = new Object();
+
 	private static final byte[] QUALNAME = PythonErrors.cstring("__qualname__");
 
 	private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
@@ -323,49 +326,104 @@ public final class ValueConverter {
 	}
 
 	// Converting an element can run Python code: a set subclass's __iter__, a destructor when a reference is
-	// released, a dict subclass's keys(). That code can change or free anything reachable from Python, so a list or
-	// dict is converted from a snapshot that only this method references, and no borrowed pointer into a container
-	// that Python code can reach is held across the conversion of an element. A tuple cannot change; its elements
-	// are kept alive by the tuple, and the tuple by its owner (the caller, or the snapshot of its parent).
+	// released, a dict subclass's keys(). That code can change or free anything reachable from Python, so no borrowed
+	// pointer into a list or dict that Python code can reach is held across the conversion of such an element: it and
+	// the rest are converted from a snapshot that only this converter references. Scalars (None, bool and the exact
+	// int, float, str and bytes) convert without running Python code, so a list is read in place up to its first
+	// other item (a dict is always copied, see toJavaMap). A tuple cannot change; its elements are kept alive by the
+	// tuple, and the tuple by its owner (the caller, or the snapshot of its parent).
+
+	/**
+	 * Convert an object whose conversion cannot run Python code.
+	 * @param object the object
+	 * @return the value, or {@link #NOT_SCALAR} if converting it might run Python code
+	 */
+	private @Nullable Object toJavaScalar(long object) {
+		if (object == this.types.none()) {
+			return null;
+		}
+		if (object == this.types.trueObject()) {
+			return Boolean.TRUE;
+		}
+		if (object == this.types.falseObject()) {
+			return Boolean.FALSE;
+		}
+		int smallInt = this.types.smallIntIndex(object);
+		if (smallInt >= 0) {
+			return (long) (smallInt + PyTypes.SMALL_INT_MIN);
+		}
+		long type = CPython.typeOf(object);
+		if (type == this.types.longType()) {
+			return toJavaInteger(object);
+		}
+		if (type == this.types.unicodeType()) {
+			return toJavaString(object);
+		}
+		if (type == this.types.floatType()) {
+			return CPython.PyFloat_AsDouble(object);
+		}
+		if (type == this.types.bytesType()) {
+			return toJavaBytes(object);
+		}
+		return NOT_SCALAR;
+	}
 
 	private List<@Nullable Object> toJavaList(long object, int depth) {
-		// PyList_AsTuple copies the items of a list or list subclass without calling it.
-		long snapshot = PythonErrors.check(CPython.PyList_AsTuple(object));
-		try {
-			return toJavaItems(snapshot, depth);
-		}
-		finally {
-			CPython.Py_DecRef(snapshot);
-		}
-	}
-
-	private List<@Nullable Object> toJavaTuple(long object, int depth) {
-		return Collections.unmodifiableList(toJavaItems(object, depth));
-	}
-
-	private List<@Nullable Object> toJavaItems(long tuple, int depth) {
-		long size = CPython.PyTuple_Size(tuple);
+		long size = CPython.PyList_Size(object);
 		List<@Nullable Object> list = new ArrayList<>((int) size);
 		for (long i = 0; i < size; i++) {
-			list.add(toJava(CPython.PyTuple_GetItem(tuple, i), depth + 1));
+			Object scalar = toJavaScalar(CPython.PyList_GetItem(object, i));
+			if (scalar == NOT_SCALAR) {
+				// Nothing ran yet, so the list is as it was: PyList_AsTuple copies the items of a list or list
+				// subclass without calling it.
+				long snapshot = PythonErrors.check(CPython.PyList_AsTuple(object));
+				try {
+					toJavaItems(snapshot, i, list, depth);
+				}
+				finally {
+					CPython.Py_DecRef(snapshot);
+				}
+				return list;
+			}
+			list.add(scalar);
 		}
 		return list;
 	}
 
+	private List<@Nullable Object> toJavaTuple(long object, int depth) {
+		List<@Nullable Object> list = new ArrayList<>((int) CPython.PyTuple_Size(object));
+		toJavaItems(object, 0, list, depth);
+		return Collections.unmodifiableList(list);
+	}
+
+	private void toJavaItems(long tuple, long from, List<@Nullable Object> list, int depth) {
+		long size = CPython.PyTuple_Size(tuple);
+		for (long i = from; i < size; i++) {
+			list.add(toJava(CPython.PyTuple_GetItem(tuple, i), depth + 1));
+		}
+	}
+
 	private Map<@Nullable Object, @Nullable Object> toJavaMap(long object, int depth) {
+		// Always a snapshot: resuming a copy where an in-place walk stopped costs more than copying up front.
 		// PyDict_Copy copies a dict (or a subclass that keeps dict's iteration) without running Python code; a
 		// subclass with its own __iter__ (OrderedDict) is copied through its keys(), in its own order.
 		long snapshot = PythonErrors.check(CPython.PyDict_Copy(object));
 		try {
-			return (depth < Scratch.LEVELS) ? toJavaEntries(snapshot, depth) : toJavaEntriesDeep(snapshot, depth);
+			Map<@Nullable Object, @Nullable Object> map = new LinkedHashMap<>();
+			if (depth < Scratch.LEVELS) {
+				toJavaEntries(snapshot, map, depth);
+			}
+			else {
+				toJavaEntriesDeep(snapshot, map, depth);
+			}
+			return map;
 		}
 		finally {
 			CPython.Py_DecRef(snapshot);
 		}
 	}
 
-	private Map<@Nullable Object, @Nullable Object> toJavaEntries(long dict, int depth) {
-		Map<@Nullable Object, @Nullable Object> map = new LinkedHashMap<>();
+	private void toJavaEntries(long dict, Map<@Nullable Object, @Nullable Object> map, int depth) {
 		// Position, key and value live in this nesting level's native slot (nested dicts use deeper slots).
 		Scratch scratch = Scratch.get();
 		int level = depth;
@@ -375,11 +433,9 @@ public final class ValueConverter {
 			long value = scratch.read(level, 2);
 			map.put(toJava(key, depth + 1), toJava(value, depth + 1));
 		}
-		return map;
 	}
 
-	private Map<@Nullable Object, @Nullable Object> toJavaEntriesDeep(long dict, int depth) {
-		Map<@Nullable Object, @Nullable Object> map = new LinkedHashMap<>();
+	private void toJavaEntriesDeep(long dict, Map<@Nullable Object, @Nullable Object> map, int depth) {
 		try (com.sun.jna.Memory words = new com.sun.jna.Memory(24)) {
 			words.clear();
 			long base = com.sun.jna.Pointer.nativeValue(words);
@@ -387,7 +443,6 @@ public final class ValueConverter {
 				map.put(toJava(words.getLong(8), depth + 1), toJava(words.getLong(16), depth + 1));
 			}
 		}
-		return map;
 	}
 
 	private static Object toJavaInteger(long object) {
