@@ -240,4 +240,25 @@ public final class CPython {
 
 	public static native long PyException_GetContext(long exception);
 
+	// Added for safe conversion (issue 8)
+
+	/** {@code PyUnicode_4BYTE_KIND}: {@code Py_UCS4} code points. */
+	public static final int UNICODE_4BYTE_KIND = 4;
+
+	/** {@code PyLong_AsNativeBytes} flags 0: big-endian, signed (two's complement), no {@code __index__}. */
+	public static final int ASNATIVEBYTES_BIG_ENDIAN = 0;
+
+	public static native long PyList_AsTuple(long list);
+
+	public static native long PyDict_Copy(long dict);
+
+	public static native long PyLong_AsNativeBytes(long object, byte @org.jspecify.annotations.Nullable [] buffer,
+			long size, int flags);
+
+	public static native long PyUnicode_GetLength(long object);
+
+	public static native long PyUnicode_AsUCS4(long object, int[] buffer, long size, int copyNull);
+
+	public static native long PyUnicode_FromKindAndData(int kind, int[] buffer, long size);
+
 }

@@ -1,8 +1,6 @@
 package dev.embedpython.capi;
 
 import java.nio.charset.StandardCharsets;
-import java.util.IdentityHashMap;
-import java.util.Map;
 
 import dev.embedpython.PythonException;
 import dev.embedpython.PythonSyntaxException;
@@ -85,7 +83,7 @@ public final class PythonErrors {
 			return new PythonException("SystemError", "a C-API call failed without setting an exception", "", null);
 		}
 		try {
-			return translate(exception, new IdentityHashMap<>(), 0);
+			return translate(exception, new long[MAX_CHAIN + 1], 0);
 		}
 		finally {
 			CPython.Py_DecRef(exception);
@@ -109,9 +107,28 @@ public final class PythonErrors {
 		return timeout;
 	}
 
-	private static PythonException translate(long exception, Map<Long, Boolean> seen, int depth) {
-		seen.put(exception, Boolean.TRUE);
+	/**
+	 * Translate one exception and, recursively, its cause or context.
+	 * @param exception the exception, kept alive by the caller
+	 * @param chain the addresses of the exceptions above this one ({@code chain[0..depth)}): all alive, because each
+	 * level holds a reference to the next while it translates it, so an address seen again is the same exception
+	 * (a {@code __cause__}/{@code __context__} cycle, which Python allows by assignment)
+	 * @param depth how many exceptions are above this one
+	 */
+	private static PythonException translate(long exception, long[] chain, int depth) {
+		chain[depth] = exception;
 		long type = CPython.typeOf(exception);
+		// __str__, __qualname__ and the traceback run Python code, which may reassign __class__: own the type.
+		CPython.Py_IncRef(type);
+		try {
+			return translateOwned(exception, type, chain, depth);
+		}
+		finally {
+			CPython.Py_DecRef(type);
+		}
+	}
+
+	private static PythonException translateOwned(long exception, long type, long[] chain, int depth) {
 		String typeName = typeName(type);
 		String message = stringOf(exception);
 		String traceback = formatTraceback(exception, typeName, message);
@@ -123,8 +140,8 @@ public final class PythonErrors {
 			}
 			if (next != 0) {
 				try {
-					if (!seen.containsKey(next)) {
-						cause = translate(next, seen, depth + 1);
+					if (!contains(chain, depth + 1, next)) {
+						cause = translate(next, chain, depth + 1);
 					}
 				}
 				finally {
@@ -140,6 +157,15 @@ public final class PythonErrors {
 			message = message + " (this module can only be used in a pool with SHARED_GIL or MAIN isolation)";
 		}
 		return new PythonException(typeName, message, traceback, cause);
+	}
+
+	private static boolean contains(long[] addresses, int count, long address) {
+		for (int i = 0; i < count; i++) {
+			if (addresses[i] == address) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static String typeName(long type) {
@@ -170,14 +196,15 @@ public final class PythonErrors {
 			finally {
 				CPython.Py_DecRef(format);
 			}
-			if (lines == 0) {
+			if (lines == 0 || (CPython.PyType_GetFlags(CPython.typeOf(lines)) & CPython.TPFLAGS_LIST_SUBCLASS) == 0) {
 				CPython.PyErr_Clear();
 				return typeName + ": " + message + "\n";
 			}
 			StringBuilder text = new StringBuilder();
 			long size = CPython.PyList_Size(lines);
 			for (long i = 0; i < size; i++) {
-				String line = utf8(CPython.PyList_GetItem(lines, i));
+				// Reading a str runs no Python code, so the borrowed line stays valid.
+				String line = string(CPython.PyList_GetItem(lines, i));
 				if (line != null) {
 					text.append(line);
 				}
@@ -199,7 +226,7 @@ public final class PythonErrors {
 			return "<unprintable>";
 		}
 		try {
-			String value = utf8(str);
+			String value = string(str);
 			return (value != null) ? value : "<unprintable>";
 		}
 		finally {
@@ -220,7 +247,7 @@ public final class PythonErrors {
 			return null;
 		}
 		try {
-			return utf8(value);
+			return string(value);
 		}
 		finally {
 			CPython.Py_DecRef(value);
@@ -261,20 +288,19 @@ public final class PythonErrors {
 	}
 
 	/**
-	 * Read a {@code str} as a Java string; {@code null} if it is not a str or cannot be encoded.
+	 * Read a {@code str} exactly (lone surrogates included), with any error cleared.
 	 * @param str the object
-	 * @return the text or {@code null}
+	 * @return the text, or {@code null} if it is not a str or cannot be read
 	 */
-	static @Nullable String utf8(long str) {
+	static @Nullable String string(long str) {
 		if (str == 0 || (CPython.PyType_GetFlags(CPython.typeOf(str)) & CPython.TPFLAGS_UNICODE_SUBCLASS) == 0) {
 			return null;
 		}
-		byte[] utf8 = Scratch.get().utf8(str);
-		if (utf8 == null) {
+		String text = Scratch.get().string(str);
+		if (text == null) {
 			CPython.PyErr_Clear();
-			return null;
 		}
-		return new String(utf8, StandardCharsets.UTF_8);
+		return text;
 	}
 
 	/**

@@ -1,7 +1,10 @@
 package dev.embedpython.capi;
 
+import java.nio.charset.StandardCharsets;
+
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import dev.embedpython.PythonConversionException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,6 +26,9 @@ public final class Scratch {
 	private static final int ARGUMENT_SLOTS = 16;
 
 	private static final long ARGUMENTS_OFFSET = (long) SLOT_BYTES * LEVELS + 8;
+
+	/** The largest Java array the JVM reliably allocates. */
+	private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
 	private static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(Scratch::new);
 
@@ -107,17 +113,37 @@ public final class Scratch {
 	}
 
 	/**
-	 * Read a {@code str} through {@code PyUnicode_AsUTF8AndSize}.
-	 * @param object the str
-	 * @return the UTF-8 bytes, or {@code null} with a Python exception set
+	 * Read a {@code str} exactly, lone surrogates included ({@code surrogatepass} semantics: code point U+D800 becomes
+	 * the Java {@code char} U+D800). Normal text goes through its cached UTF-8 form ({@code PyUnicode_AsUTF8AndSize});
+	 * text with a lone surrogate has none ({@code UnicodeEncodeError}), so its code points are copied instead
+	 * ({@code PyUnicode_AsUCS4}), which runs no codec and no Python code.
+	 * @param object the str (or str subclass)
+	 * @return the text, or {@code null} with a Python exception set
+	 * @throws PythonConversionException if the text is too long for a Java string
 	 */
-	public byte @Nullable [] utf8(long object) {
+	public @Nullable String string(long object) {
 		long data = CPython.PyUnicode_AsUTF8AndSize(object, size());
-		if (data == 0) {
+		if (data != 0) {
+			long length = readSize();
+			return (length == 0) ? "" : new String(CPython.read(data, checkedLength(length)), StandardCharsets.UTF_8);
+		}
+		CPython.PyErr_Clear();
+		long length = CPython.PyUnicode_GetLength(object);
+		if (length < 0) {
 			return null;
 		}
-		long length = readSize();
-		return (length == 0) ? new byte[0] : CPython.read(data, length);
+		int[] codePoints = new int[checkedLength(length)];
+		if (length > 0 && CPython.PyUnicode_AsUCS4(object, codePoints, length, 0) == 0) {
+			return null;
+		}
+		return new String(codePoints, 0, codePoints.length);
+	}
+
+	private static int checkedLength(long length) {
+		if (length > MAX_ARRAY) {
+			throw new PythonConversionException("Python str of " + length + " code units is too long for Java");
+		}
+		return (int) length;
 	}
 
 }

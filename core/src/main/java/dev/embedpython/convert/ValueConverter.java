@@ -28,6 +28,12 @@ public final class ValueConverter {
 
 	private static final int MAX_DEPTH = 256;
 
+	/** The largest Java array the JVM reliably allocates. */
+	private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+	/** What {@link #toJavaScalar} returns for an object whose conversion might run Python code. */
+	private static final Object NOT_SCALAR = new Object();
+
 	private static final byte[] QUALNAME = PythonErrors.cstring("__qualname__");
 
 	private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
@@ -73,8 +79,7 @@ public final class ValueConverter {
 			return this.types.none();
 		}
 		if (value instanceof String string) {
-			byte[] utf8 = string.getBytes(StandardCharsets.UTF_8);
-			return PythonErrors.check(CPython.PyUnicode_FromStringAndSize(utf8, utf8.length));
+			return toPythonString(string);
 		}
 		if (value instanceof Boolean bool) {
 			// Immortal (3.12+): a "new reference" needs no increment.
@@ -100,12 +105,14 @@ public final class ValueConverter {
 			return PythonErrors.check(CPython.PyBytes_FromStringAndSize(bytes, bytes.length));
 		}
 		if (value instanceof List<?> list) {
-			long result = PythonErrors.check(CPython.PyList_New(list.size()));
+			// One consistent copy: a list whose iteration yields fewer items than size() said (changed by another
+			// thread, or a custom List) would leave NULL items, which crash the first Python code that reads them.
+			Object[] items = list.toArray();
+			long result = PythonErrors.check(CPython.PyList_New(items.length));
 			try {
-				int i = 0;
-				for (Object item : list) {
+				for (int i = 0; i < items.length; i++) {
 					// PyList_SetItem steals the item's reference, also on failure
-					PythonErrors.check(CPython.PyList_SetItem(result, i++, toPython(item, depth + 1)));
+					PythonErrors.check(CPython.PyList_SetItem(result, i, toPython(items[i], depth + 1)));
 				}
 				return result;
 			}
@@ -161,6 +168,36 @@ public final class ValueConverter {
 		throw new PythonConversionException("Cannot convert Java " + value.getClass().getName()
 				+ " to Python: supported are null, Boolean, Integer, Long, Short, Byte, BigInteger, Double, Float, "
 				+ "String, byte[], List, Map and Set");
+	}
+
+	/**
+	 * Create a {@code str} with exactly the text of a Java string. Java's UTF-8 encoder replaces a lone surrogate with
+	 * {@code ?}, so text with one is passed as code points instead ({@code surrogatepass} semantics: the {@code char}
+	 * U+D800 becomes the code point U+D800; a valid pair becomes its supplementary code point).
+	 */
+	private static long toPythonString(String text) {
+		if (!hasLoneSurrogate(text)) {
+			byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+			return PythonErrors.check(CPython.PyUnicode_FromStringAndSize(utf8, utf8.length));
+		}
+		int[] codePoints = text.codePoints().toArray();
+		return PythonErrors.check(
+				CPython.PyUnicode_FromKindAndData(CPython.UNICODE_4BYTE_KIND, codePoints, codePoints.length));
+	}
+
+	private static boolean hasLoneSurrogate(String text) {
+		for (int i = 0, length = text.length(); i < length; i++) {
+			char c = text.charAt(i);
+			if (Character.isSurrogate(c)) {
+				if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
+					i++;
+				}
+				else {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -272,89 +309,174 @@ public final class ValueConverter {
 	}
 
 	private static String toJavaString(long object) {
-		byte[] utf8 = Scratch.get().utf8(object);
-		if (utf8 == null) {
+		String text = Scratch.get().string(object);
+		if (text == null) {
 			throw PythonErrors.fetch();
 		}
-		return new String(utf8, StandardCharsets.UTF_8);
+		return text;
 	}
 
 	private static byte[] toJavaBytes(long object) {
 		long size = CPython.PyBytes_Size(object);
+		if (size > MAX_ARRAY) {
+			throw new PythonConversionException("Python bytes of " + size + " bytes is too large for a Java byte[]");
+		}
 		long data = PythonErrors.check(CPython.PyBytes_AsString(object));
 		return (size == 0) ? new byte[0] : CPython.read(data, size);
+	}
+
+	// Converting an element can run Python code: a set subclass's __iter__, a destructor when a reference is
+	// released, a dict subclass's keys(). That code can change or free anything reachable from Python, so no borrowed
+	// pointer into a list or dict that Python code can reach is held across the conversion of such an element: it and
+	// the rest are converted from a snapshot that only this converter references. Scalars (None, bool and the exact
+	// int, float, str and bytes) convert without running Python code, so a list is read in place up to its first
+	// other item (a dict is always copied, see toJavaMap). A tuple cannot change; its elements are kept alive by the
+	// tuple, and the tuple by its owner (the caller, or the snapshot of its parent).
+
+	/**
+	 * Convert an object whose conversion cannot run Python code.
+	 * @param object the object
+	 * @return the value, or {@link #NOT_SCALAR} if converting it might run Python code
+	 */
+	private @Nullable Object toJavaScalar(long object) {
+		if (object == this.types.none()) {
+			return null;
+		}
+		if (object == this.types.trueObject()) {
+			return Boolean.TRUE;
+		}
+		if (object == this.types.falseObject()) {
+			return Boolean.FALSE;
+		}
+		int smallInt = this.types.smallIntIndex(object);
+		if (smallInt >= 0) {
+			return (long) (smallInt + PyTypes.SMALL_INT_MIN);
+		}
+		long type = CPython.typeOf(object);
+		if (type == this.types.longType()) {
+			return toJavaInteger(object);
+		}
+		if (type == this.types.unicodeType()) {
+			return toJavaString(object);
+		}
+		if (type == this.types.floatType()) {
+			return CPython.PyFloat_AsDouble(object);
+		}
+		if (type == this.types.bytesType()) {
+			return toJavaBytes(object);
+		}
+		return NOT_SCALAR;
 	}
 
 	private List<@Nullable Object> toJavaList(long object, int depth) {
 		long size = CPython.PyList_Size(object);
 		List<@Nullable Object> list = new ArrayList<>((int) size);
 		for (long i = 0; i < size; i++) {
-			list.add(toJava(CPython.PyList_GetItem(object, i), depth + 1));
+			Object scalar = toJavaScalar(CPython.PyList_GetItem(object, i));
+			if (scalar == NOT_SCALAR) {
+				// Nothing ran yet, so the list is as it was: PyList_AsTuple copies the items of a list or list
+				// subclass without calling it.
+				long snapshot = PythonErrors.check(CPython.PyList_AsTuple(object));
+				try {
+					toJavaItems(snapshot, i, list, depth);
+				}
+				finally {
+					CPython.Py_DecRef(snapshot);
+				}
+				return list;
+			}
+			list.add(scalar);
 		}
 		return list;
 	}
 
 	private List<@Nullable Object> toJavaTuple(long object, int depth) {
-		long size = CPython.PyTuple_Size(object);
-		List<@Nullable Object> list = new ArrayList<>((int) size);
-		for (long i = 0; i < size; i++) {
-			list.add(toJava(CPython.PyTuple_GetItem(object, i), depth + 1));
-		}
+		List<@Nullable Object> list = new ArrayList<>((int) CPython.PyTuple_Size(object));
+		toJavaItems(object, 0, list, depth);
 		return Collections.unmodifiableList(list);
 	}
 
-	private Map<@Nullable Object, @Nullable Object> toJavaMap(long object, int depth) {
-		Map<@Nullable Object, @Nullable Object> map = new LinkedHashMap<>();
-		// Position, key and value live in this nesting level's native slot (nested dicts use deeper slots).
-		if (depth >= Scratch.LEVELS) {
-			return toJavaMapDeep(object, depth);
+	private void toJavaItems(long tuple, long from, List<@Nullable Object> list, int depth) {
+		long size = CPython.PyTuple_Size(tuple);
+		for (long i = from; i < size; i++) {
+			list.add(toJava(CPython.PyTuple_GetItem(tuple, i), depth + 1));
 		}
+	}
+
+	private Map<@Nullable Object, @Nullable Object> toJavaMap(long object, int depth) {
+		// Always a snapshot: resuming a copy where an in-place walk stopped costs more than copying up front.
+		// PyDict_Copy copies a dict (or a subclass that keeps dict's iteration) without running Python code; a
+		// subclass with its own __iter__ (OrderedDict) is copied through its keys(), in its own order.
+		long snapshot = PythonErrors.check(CPython.PyDict_Copy(object));
+		try {
+			Map<@Nullable Object, @Nullable Object> map = new LinkedHashMap<>();
+			if (depth < Scratch.LEVELS) {
+				toJavaEntries(snapshot, map, depth);
+			}
+			else {
+				toJavaEntriesDeep(snapshot, map, depth);
+			}
+			return map;
+		}
+		finally {
+			CPython.Py_DecRef(snapshot);
+		}
+	}
+
+	private void toJavaEntries(long dict, Map<@Nullable Object, @Nullable Object> map, int depth) {
+		// Position, key and value live in this nesting level's native slot (nested dicts use deeper slots).
 		Scratch scratch = Scratch.get();
 		int level = depth;
 		scratch.write(level, 0, 0);
-		while (CPython.PyDict_Next(object, scratch.slot(level, 0), scratch.slot(level, 1), scratch.slot(level, 2)) != 0) {
+		while (CPython.PyDict_Next(dict, scratch.slot(level, 0), scratch.slot(level, 1), scratch.slot(level, 2)) != 0) {
 			long key = scratch.read(level, 1);
 			long value = scratch.read(level, 2);
 			map.put(toJava(key, depth + 1), toJava(value, depth + 1));
 		}
-		return map;
 	}
 
-	private Map<@Nullable Object, @Nullable Object> toJavaMapDeep(long object, int depth) {
-		Map<@Nullable Object, @Nullable Object> map = new LinkedHashMap<>();
+	private void toJavaEntriesDeep(long dict, Map<@Nullable Object, @Nullable Object> map, int depth) {
 		try (com.sun.jna.Memory words = new com.sun.jna.Memory(24)) {
 			words.clear();
 			long base = com.sun.jna.Pointer.nativeValue(words);
-			while (CPython.PyDict_Next(object, base, base + 8, base + 16) != 0) {
+			while (CPython.PyDict_Next(dict, base, base + 8, base + 16) != 0) {
 				map.put(toJava(words.getLong(8), depth + 1), toJava(words.getLong(16), depth + 1));
 			}
 		}
-		return map;
 	}
 
-	private Object toJavaInteger(long object) {
+	private static Object toJavaInteger(long object) {
 		long value = CPython.PyLong_AsLongLong(object);
 		if (value != -1 || CPython.PyErr_Occurred() == 0) {
 			return value;
 		}
-		// OverflowError: the exact value goes through its decimal text.
+		// OverflowError: copy the exact two's complement bytes. PyLong_AsNativeBytes reads an int or int subclass
+		// directly (no __index__, __int__ or __str__, no int_max_str_digits limit); size 0 asks for the size.
 		CPython.PyErr_Clear();
-		long text = PythonErrors.check(CPython.PyObject_Str(object));
-		try {
-			byte[] digits = Scratch.get().utf8(text);
-			if (digits == null) {
-				throw PythonErrors.fetch();
-			}
-			return new BigInteger(new String(digits, StandardCharsets.US_ASCII));
+		long size = CPython.PyLong_AsNativeBytes(object, null, 0, CPython.ASNATIVEBYTES_BIG_ENDIAN);
+		if (size < 0) {
+			throw PythonErrors.fetch();
 		}
-		finally {
-			CPython.Py_DecRef(text);
+		if (size > MAX_ARRAY) {
+			throw new PythonConversionException("Python int of " + size + " bytes is too large for a Java BigInteger");
 		}
+		byte[] bytes = new byte[(int) size];
+		if (CPython.PyLong_AsNativeBytes(object, bytes, size, CPython.ASNATIVEBYTES_BIG_ENDIAN) < 0) {
+			throw PythonErrors.fetch();
+		}
+		return new BigInteger(bytes);
 	}
 
 	private static String pythonTypeName(long type) {
-		String name = PythonErrors.stringAttribute(type, QUALNAME);
-		return (name != null) ? "'" + name + "'" : "object";
+		// A metaclass's __getattribute__ may reassign the object's __class__: own the type while reading it.
+		CPython.Py_IncRef(type);
+		try {
+			String name = PythonErrors.stringAttribute(type, QUALNAME);
+			return (name != null) ? "'" + name + "'" : "object";
+		}
+		finally {
+			CPython.Py_DecRef(type);
+		}
 	}
 
 	// Java -> Java (the requested result type)
