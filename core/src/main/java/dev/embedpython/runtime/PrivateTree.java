@@ -2,18 +2,19 @@ package dev.embedpython.runtime;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -40,21 +41,11 @@ public final class PrivateTree {
 	/** Files: owner only. */
 	public static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
-	private static final int TYPE_MASK = 0170000;
-
-	private static final int TYPE_DIRECTORY = 0040000;
-
-	private static final int TYPE_FILE = 0100000;
-
-	private static final int TYPE_LINK = 0120000;
-
-	private static final int GROUP_OR_OTHERS_WRITE = 0022;
-
-	private static final String ATTRIBUTES = "unix:mode,uid,size,lastModifiedTime";
-
-	private static final int ROOT = 0;
-
 	private static volatile int currentUid = -1;
+
+	private static volatile @Nullable UserPrincipal self;
+
+	private static volatile @Nullable UserPrincipal root;
 
 	private PrivateTree() {
 	}
@@ -122,7 +113,7 @@ public final class PrivateTree {
 	 * @throws IOException if it cannot be read
 	 */
 	public static void check(Path path, String what, String fix) throws IOException {
-		check(path, Files.readAttributes(path, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS), what, fix);
+		check(path, Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS), what, fix);
 	}
 
 	/**
@@ -144,46 +135,65 @@ public final class PrivateTree {
 	private static void walk(Path dir, String prefix, List<File> files, String what, String fix) throws IOException {
 		try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
 			for (Path entry : entries) {
-				Map<String, Object> attributes = Files.readAttributes(entry, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-				int type = check(entry, attributes, what, fix);
+				// One stat per entry, and the same one for the checks and the manifest's size and time.
+				PosixFileAttributes attributes = Files.readAttributes(entry, PosixFileAttributes.class,
+						LinkOption.NOFOLLOW_LINKS);
+				check(entry, attributes, what, fix);
 				String relative = prefix + entry.getFileName();
-				if (type == TYPE_DIRECTORY) {
+				if (attributes.isDirectory()) {
 					walk(entry, relative + "/", files, what, fix);
 				}
 				else {
-					files.add(new File(relative, (Long) attributes.get("size"),
-							((FileTime) attributes.get("lastModifiedTime")).toMillis()));
+					files.add(new File(relative, attributes.size(), attributes.lastModifiedTime().toMillis()));
 				}
 			}
 		}
 	}
 
-	private static int check(Path path, Map<String, Object> attributes, String what, String fix) throws IOException {
-		int mode = (Integer) attributes.get("mode");
-		int uid = (Integer) attributes.get("uid");
-		int type = mode & TYPE_MASK;
-		if (type == TYPE_LINK) {
+	private static void check(Path path, PosixFileAttributes attributes, String what, String fix)
+			throws IOException {
+		if (attributes.isSymbolicLink()) {
 			throw new PythonCacheSecurityException(what + " '" + path + "' is a symbolic link (to '"
 					+ Files.readSymbolicLink(path) + "'); the runtime cache holds no links, since a link lets whoever "
 					+ "controls its target change the code Python runs. " + fix, path);
 		}
-		if (type != TYPE_DIRECTORY && type != TYPE_FILE) {
+		if (!attributes.isDirectory() && !attributes.isRegularFile()) {
 			throw new PythonCacheSecurityException(
 					what + " '" + path + "' is neither a regular file nor a directory. " + fix, path);
 		}
-		int self = currentUid();
-		if (uid != self && uid != ROOT) {
-			throw new PythonCacheSecurityException(what + " '" + path + "' is owned by uid " + uid
-					+ ", not by this process's user (uid " + self + ") or root, so that user could change the code "
-					+ "Python runs. " + fix, path);
+		UserPrincipal owner = attributes.owner();
+		if (!owner.equals(self()) && !owner.equals(root())) {
+			throw new PythonCacheSecurityException(what + " '" + path + "' is owned by " + owner.getName()
+					+ ", not by this process's user (" + self().getName() + ") or root, so that user could change "
+					+ "the code Python runs. " + fix, path);
 		}
-		if ((mode & GROUP_OR_OTHERS_WRITE) != 0) {
+		Set<PosixFilePermission> permissions = attributes.permissions();
+		boolean group = permissions.contains(PosixFilePermission.GROUP_WRITE);
+		boolean others = permissions.contains(PosixFilePermission.OTHERS_WRITE);
+		if (group || others) {
 			throw new PythonCacheSecurityException(what + " '" + path + "' is writable by "
-					+ (((mode & 0020) != 0) ? (((mode & 0002) != 0) ? "group and others" : "its group") : "others")
-					+ " (mode " + String.format("%04o", mode & 07777) + "), so another user could change the code "
-					+ "Python runs. " + fix, path);
+					+ (group ? (others ? "group and others" : "its group") : "others") + " ("
+					+ PosixFilePermissions.toString(permissions) + "), so another user could change the code Python "
+					+ "runs. " + fix, path);
 		}
-		return type;
+	}
+
+	private static UserPrincipal self() throws IOException {
+		UserPrincipal user = self;
+		if (user == null) {
+			user = Files.getOwner(Path.of("/proc/self"));
+			self = user;
+		}
+		return user;
+	}
+
+	private static UserPrincipal root() throws IOException {
+		UserPrincipal user = root;
+		if (user == null) {
+			user = FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName("root");
+			root = user;
+		}
+		return user;
 	}
 
 	/**
