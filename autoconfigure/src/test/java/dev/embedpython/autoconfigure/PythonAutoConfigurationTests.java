@@ -192,6 +192,27 @@ class PythonAutoConfigurationTests {
 	}
 
 	@Test
+	void runWithMainPoolThatForbidsExecShouldFailSayingTheMainInterpreterCannotEnforceIt() {
+		this.contextRunner.withPropertyValues("python.pools.numeric.isolation=main", "python.pools.numeric.allow-exec=false")
+			.run((context) -> assertThat(invalidProperty(context, "python.pools.numeric.allow-exec"))
+				.hasMessageContaining("the main interpreter cannot enforce it"));
+		this.contextRunner.withPropertyValues("python.pool.isolation=main", "python.pool.allow-threads=false")
+			.run((context) -> invalidProperty(context, "python.pool.allow-threads"));
+	}
+
+	@Test
+	void runWithMainPoolShouldDefaultTheSandboxFlagsToWhatItDoes() {
+		this.contextRunner.withPropertyValues("python.pools.numeric.isolation=main", "python.pools.numeric.size=1",
+				"python.pools.numeric.allow-fork=true")
+			.run((context) -> {
+				PythonPool numeric = context.getBean("numericPythonPool", PythonPool.class);
+				assertThat(numeric.options().allowFork()).isTrue();
+				assertThat(numeric.options().allowExec()).isTrue();
+				assertThat(context.getBean(PythonTemplate.class).getPool().options().allowExec()).isFalse();
+			});
+	}
+
+	@Test
 	void runWithInvalidNamedPoolValueShouldFailNamingTheKey() {
 		this.contextRunner.withPropertyValues("python.pools.numeric.max-uses=-1")
 			.run((context) -> invalidProperty(context, "python.pools.numeric.max-uses"));
