@@ -10,6 +10,7 @@ import dev.embedpython.Isolation;
 import dev.embedpython.PoolOptions;
 import dev.embedpython.PythonPool;
 import dev.embedpython.PythonRuntime;
+import dev.embedpython.pool.MemoryEstimate;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -88,7 +89,10 @@ public final class PythonPoolFactory {
 		}
 		PoolOptions.Builder builder = map(name, prefix, pool);
 		this.customizers.orderedStream().forEach((customizer) -> customizer.customize(name, builder));
-		return builder.build();
+		PoolOptions options = builder.build();
+		String tooLarge = MemoryEstimate.problem(options);
+		require(tooLarge == null, prefix + ".size", options.size(), String.valueOf(tooLarge));
+		return options;
 	}
 
 	private PoolOptions.Builder map(String name, String prefix, PythonProperties.Pool pool) {

@@ -163,6 +163,14 @@ class PythonAutoConfigurationTests {
 	}
 
 	@Test
+	void runWithPoolSizeBeyondTheHostsMemoryShouldFailNamingTheKeyAndTheEstimate() {
+		this.contextRunner.withPropertyValues("python.pools.huge.size=" + Integer.MAX_VALUE)
+			.run((context) -> assertThat(invalidProperty(context, "python.pools.huge.size"))
+				.hasMessageContaining("own-gil interpreters need an estimated")
+				.hasMessageContaining("more than this host offers"));
+	}
+
+	@Test
 	void runWithUnknownIsolationShouldFailNamingTheKey() {
 		this.contextRunner.withPropertyValues("python.pool.isolation=bogus").run((context) -> {
 			assertThat(context).hasFailed();
