@@ -1,11 +1,14 @@
 package dev.embedpython.sample;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.embedpython.sample.analysis.AnalyzeRequest;
 import dev.embedpython.sample.analysis.TextAnalysis;
+import dev.embedpython.sample.render.RenderRequest;
 import dev.embedpython.sample.render.RenderedText;
+import dev.embedpython.sample.render.TemplateRenderer;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.assertj.core.api.InstanceOfAssertFactory;
 import org.assertj.core.api.MapAssert;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -35,11 +39,17 @@ class SampleApplicationTests {
 	@LocalServerPort
 	private int port;
 
+	@LocalManagementPort
+	private int managementPort;
+
 	private Api api;
+
+	private Api management;
 
 	@BeforeEach
 	void createClient() {
 		this.api = new Api(this.port);
+		this.management = new Api(this.managementPort);
 	}
 
 	@Test
@@ -142,21 +152,64 @@ class SampleApplicationTests {
 	}
 
 	@Test
-	void renderWithoutValueForAPlaceholderIsPythonKeyError() {
+	void renderWithoutValueForAPlaceholderIsTheClientsError() {
 		ResponseEntity<Map<String, Object>> response = this.api.post("/api/render",
 				Map.of("template", "Hello $missing", "values", Map.of("name", "Ada")));
-		assertProblem(response, HttpStatus.INTERNAL_SERVER_ERROR);
-		assertThat(response.getBody()).containsEntry("pythonType", "KeyError")
-			.containsEntry("title", "Python error");
+		assertProblem(response, HttpStatus.UNPROCESSABLE_CONTENT);
+		assertThat(response.getBody()).containsEntry("title", "Invalid template")
+			.containsEntry("detail", "The template cannot be rendered: placeholder $missing has no value.")
+			.doesNotContainKey("pythonType");
 		assertThat(response.getBody().toString()).doesNotContain("Traceback").doesNotContain("render.py");
 	}
 
 	@Test
-	void renderWithMalformedPlaceholderIsPythonValueError() {
+	void renderWithMalformedPlaceholdersIsTheClientsError() {
+		for (String template : List.of("Costs $ 5", "Total: $", "${__class__.__init__}", "${a.b}")) {
+			ResponseEntity<Map<String, Object>> response = this.api.post("/api/render",
+					Map.of("template", template, "values", Map.of("a", "x")));
+			assertProblem(response, HttpStatus.UNPROCESSABLE_CONTENT);
+			assertThat(response.getBody()).extractingByKey("detail")
+				.asString()
+				.contains("invalid placeholder at line 1, column");
+		}
+	}
+
+	@Test
+	void renderWhoseTextWouldBeTooLongIsContentTooLargeBeforeItIsBuilt() {
+		// 100 KB of request, 500 MB of text: refused from the placeholder count, without building it.
+		String template = "$a".repeat(RenderRequest.MAX_TEMPLATE_LENGTH / 2);
 		ResponseEntity<Map<String, Object>> response = this.api.post("/api/render",
-				Map.of("template", "Costs $ 5"));
-		assertProblem(response, HttpStatus.INTERNAL_SERVER_ERROR);
-		assertThat(response.getBody()).containsEntry("pythonType", "ValueError");
+				Map.of("template", template, "values", Map.of("a", "x".repeat(RenderRequest.MAX_VALUE_LENGTH))));
+		assertProblem(response, HttpStatus.CONTENT_TOO_LARGE);
+		assertThat(response.getBody()).containsEntry("maxLength", TemplateRenderer.MAX_OUTPUT_LENGTH)
+			.extractingByKey("detail")
+			.asString()
+			.contains("500000000 characters long, more than 1000000");
+		ResponseEntity<RenderedText> largest = this.api.post("/api/render",
+				Map.of("template", "$a".repeat(100), "values", Map.of("a", "x".repeat(10_000))), RenderedText.class);
+		assertThat(largest.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(largest.getBody().length()).isEqualTo(TemplateRenderer.MAX_OUTPUT_LENGTH);
+	}
+
+	@Test
+	void renderWithTooManyOrTooLongValuesIsBadRequest() {
+		Map<String, String> many = new HashMap<>();
+		for (int i = 0; i <= RenderRequest.MAX_VALUES; i++) {
+			many.put("v" + i, "x");
+		}
+		assertProblem(this.api.post("/api/render", Map.of("template", "$v1", "values", many)),
+				HttpStatus.BAD_REQUEST);
+		assertProblem(this.api.post("/api/render", Map.of("template", "$v", "values",
+				Map.of("v", "x".repeat(RenderRequest.MAX_VALUE_LENGTH + 1)))), HttpStatus.BAD_REQUEST);
+		assertProblem(this.api.post("/api/render", Map.of("template", "$v", "values",
+				Map.of("v".repeat(RenderRequest.MAX_NAME_LENGTH + 1), "x"))), HttpStatus.BAD_REQUEST);
+	}
+
+	@Test
+	void requestBodyOverTheLimitIsContentTooLarge() {
+		String body = "{\"text\": \"" + "a".repeat(9 * 1024 * 1024) + "\"}";
+		assertProblem(this.api.postRaw("/api/analyze", body, MediaType.APPLICATION_JSON),
+				HttpStatus.CONTENT_TOO_LARGE);
 	}
 
 	@Test
@@ -187,33 +240,37 @@ class SampleApplicationTests {
 	}
 
 	@Test
-	void healthShowsPythonComponentWithPoolDetails() {
-		ResponseEntity<Map<String, Object>> response = this.api.get("/actuator/health");
+	void actuatorIsOnlyOnTheManagementPort() {
+		assertThat(this.managementPort).isNotEqualTo(this.port);
+		for (String path : List.of("/actuator", "/actuator/health", "/actuator/python", "/actuator/prometheus")) {
+			assertThat(this.api.get(path).getStatusCode()).as(path).isEqualTo(HttpStatus.NOT_FOUND);
+		}
+		assertThat(this.api.get("/readyz").getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(this.api.get("/livez").getStatusCode()).isEqualTo(HttpStatus.OK);
+	}
+
+	@Test
+	void healthShowsNoDetailsWithoutAuthorization() {
+		ResponseEntity<Map<String, Object>> response = this.management.get("/actuator/health");
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
-		assertThat(response.getBody()).extractingByKey("components", as(JSON_OBJECT))
-			.extractingByKey("python", as(JSON_OBJECT))
-			.containsEntry("status", "UP")
-			.extractingByKey("details", as(JSON_OBJECT))
-			.containsKeys("version", "home")
-			.extractingByKey("pools", as(JSON_OBJECT))
-			.extractingByKey("default", as(JSON_OBJECT))
-			.containsEntry("isolation", "own-gil")
-			.containsEntry("probe", "ok")
-			.containsKeys("active", "idle", "pending", "stuck", "timeouts")
-			.hasEntrySatisfying("size", (size) -> assertThat(size).asInstanceOf(INTEGER).isPositive());
+		assertThat(response.getBody()).containsEntry("status", "UP").doesNotContainKeys("components", "details");
+		assertThat(response.getBody().toString()).doesNotContain("/");
+		// Components are shown with details: not without authorization.
+		assertThat(this.management.get("/actuator/health/python").getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
 	}
 
 	@Test
 	void pythonActuatorEndpointShowsInterpretersAndIsReadOnly() {
-		ResponseEntity<Map<String, Object>> response = this.api.get("/actuator/python");
+		ResponseEntity<Map<String, Object>> response = this.management.get("/actuator/python");
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
 		assertThat(response.getBody()).containsEntry("bundled", true)
 			.extractingByKey("pools", as(JSON_OBJECT))
 			.extractingByKey("default", as(JSON_OBJECT))
 			.extractingByKey("interpreters", as(InstanceOfAssertFactories.LIST))
 			.isNotEmpty();
-		assertThat(this.api.post("/actuator/python/default", Map.of()).getStatusCode().is2xxSuccessful()).isFalse();
-		assertThat(this.api.get("/actuator/python").getBody()).extractingByKey("pools", as(JSON_OBJECT))
+		assertThat(this.management.post("/actuator/python/default", Map.of()).getStatusCode().is2xxSuccessful())
+			.isFalse();
+		assertThat(this.management.get("/actuator/python").getBody()).extractingByKey("pools", as(JSON_OBJECT))
 			.extractingByKey("default", as(JSON_OBJECT))
 			.containsEntry("recycled", 0);
 	}
@@ -229,7 +286,7 @@ class SampleApplicationTests {
 	}
 
 	private double pythonCallCount() {
-		String scrape = this.api.getText("/actuator/prometheus");
+		String scrape = this.management.getText("/actuator/prometheus");
 		List<String> samples = scrape.lines()
 			.filter((line) -> line.startsWith("python_calls_seconds_count"))
 			.toList();
