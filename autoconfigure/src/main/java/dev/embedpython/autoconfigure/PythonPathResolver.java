@@ -31,6 +31,7 @@ import dev.embedpython.PythonExtractionException;
 import dev.embedpython.runtime.PrivateTree;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.io.ByteArrayResource;
@@ -65,6 +66,8 @@ final class PythonPathResolver {
 	private final ResourcePatternResolver resolver;
 
 	private final Path cacheDir;
+
+	private @Nullable Path temporaryCopies;
 
 	PythonPathResolver(ResourceLoader resourceLoader, Path cacheDir) {
 		this.resolver = ResourcePatternUtils.getResourcePatternResolver(resourceLoader);
@@ -164,12 +167,21 @@ final class PythonPathResolver {
 
 	private Path copyToCache(String key, String entry, Resource root) throws IOException {
 		Map<String, Resource> files = list(key, entry, root);
+		String hash = hash(files);
 		Path classpath = this.cacheDir.resolve("classpath");
 		String fix = "Delete it (it is copied again), or set python.cache-dir to a directory only this user can write.";
-		PrivateTree.createDirectories(classpath);
-		PrivateTree.check(this.cacheDir, "Cache directory", fix);
-		PrivateTree.check(classpath, "Cache directory", fix);
-		Path target = classpath.resolve(hash(files));
+		if (Files.isDirectory(classpath.resolve(hash), LinkOption.NOFOLLOW_LINKS) || isWritable(this.cacheDir)) {
+			PrivateTree.createDirectories(classpath);
+			PrivateTree.check(this.cacheDir, "Cache directory", fix);
+			PrivateTree.check(classpath, "Cache directory", fix);
+		}
+		else {
+			// A read-only cache (a container image): copy to a private temporary directory for this JVM instead.
+			classpath = temporaryCopies();
+			logger.info("The cache directory '" + this.cacheDir + "' is read-only: copying " + entry + " (" + key
+					+ ") to '" + classpath + "' for this run");
+		}
+		Path target = classpath.resolve(hash);
 		if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(target)) {
 			// Written once by content; what matters now is that no one else can have changed it since.
 			PrivateTree.walk(target, "Copy of " + entry, fix);
@@ -211,6 +223,26 @@ final class PythonPathResolver {
 				deleteQuietly(temporary);
 			}
 		}
+	}
+
+	private static boolean isWritable(Path dir) throws IOException {
+		Path existing = dir;
+		while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+			existing = existing.getParent();
+		}
+		return existing != null && Files.isWritable(existing) && !Files.getFileStore(existing).isReadOnly();
+	}
+
+	private Path temporaryCopies() throws IOException {
+		Path dir = this.temporaryCopies;
+		if (dir == null) {
+			dir = Files.createTempDirectory("embedpython-classpath-",
+					PosixFilePermissions.asFileAttribute(PrivateTree.DIRECTORY));
+			Path created = dir;
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(created), "embedpython-classpath-cleanup"));
+			this.temporaryCopies = dir;
+		}
+		return dir;
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import dev.embedpython.PythonCacheSecurityException;
 import dev.embedpython.PythonExtractionException;
@@ -161,6 +162,51 @@ class ClasspathPythonPathTests {
 					.resolve(List.of("classpath:scripts/")))
 				.withMessageContaining("'" + copy.resolve("a.py") + "' is writable by group and others");
 		}
+	}
+
+	@Test
+	void resolveWithAReadOnlyCacheShouldCopyToAPrivateTemporaryDirectory() throws Exception {
+		Path jar = TestJars.jar(this.temp.resolve("lib.jar"), Map.of("scripts/a.py", "A = 1\n"));
+		Path cache = Files.createDirectory(this.temp.resolve("cache"));
+		Path readOnly = Files.createDirectory(this.temp.resolve("read-only"));
+		boolean mounted = mount("--bind", cache.toString(), readOnly.toString());
+		try {
+			if (mounted) {
+				assertThat(mount("-o", "remount,ro,bind", readOnly.toString())).isTrue();
+			}
+			else {
+				// Not root: a directory without its write bit is read-only to us.
+				readOnly = cache;
+				Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("r-x------"));
+			}
+			try (URLClassLoader classLoader = new URLClassLoader(new URL[] { jar.toUri().toURL() }, null)) {
+				Path copy = new PythonPathResolver(new DefaultResourceLoader(classLoader), readOnly)
+					.resolve(List.of("classpath:scripts/"))
+					.get(0);
+				assertThat(copy).startsWith(Path.of(System.getProperty("java.io.tmpdir")));
+				assertThat(copy.getParent().getFileName().toString()).startsWith("embedpython-classpath-");
+				assertThat(mode(copy.getParent())).isEqualTo("rwx------");
+				assertThat(copy.resolve("a.py")).hasContent("A = 1");
+				try (var listing = Files.list(cache)) {
+					assertThat(listing).isEmpty();
+				}
+			}
+		}
+		finally {
+			if (mounted) {
+				new ProcessBuilder("umount", "-l", readOnly.toString()).start().waitFor(30, TimeUnit.SECONDS);
+			}
+			Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwx------"));
+		}
+	}
+
+	private static boolean mount(String... arguments) throws Exception {
+		List<String> command = new java.util.ArrayList<>(List.of("mount"));
+		command.addAll(List.of(arguments));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
 	}
 
 	private static String mode(Path path) throws IOException {

@@ -275,12 +275,16 @@ class BundledRuntimeTest {
 		try (OtherProcess holder = OtherProcess.start(temp, "lock", lockFile.toString())) {
 			assertThat(holder.readLine()).isEqualTo("locked");
 			long start = System.nanoTime();
-			List<String> infos = new ArrayList<>();
+			List<String> logged = new ArrayList<>();
 			assertThatExceptionOfType(PythonExtractionException.class)
-				.isThrownBy(() -> infos.addAll(captureWarnings(
-						() -> BundledRuntime.extract(cache, this.loader, Duration.ofMillis(500)))))
+				.isThrownBy(() -> capture(java.util.logging.Level.INFO, logged,
+						() -> BundledRuntime.extract(cache, this.loader, Duration.ofMillis(500))))
 				.withMessageContaining("Gave up after 0 s waiting for another process")
 				.withMessageContaining("lock file '" + lockFile + "' is held by pid " + holder.pid());
+			assertThat(logged).first()
+				.asString()
+				.startsWith("Waiting for another process to extract CPython into '" + cache.toAbsolutePath()
+						+ "' (lock file '" + lockFile + "' held by pid " + holder.pid());
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
 			assertThat(holder.finish()).isZero();
 		}
@@ -409,12 +413,17 @@ class BundledRuntimeTest {
 	}
 
 	private static List<String> captureWarnings(Runnable action) {
-		java.util.logging.Logger logger = java.util.logging.Logger.getLogger(BundledRuntime.class.getName());
 		List<String> messages = new ArrayList<>();
+		capture(java.util.logging.Level.WARNING, messages, action);
+		return messages;
+	}
+
+	private static void capture(java.util.logging.Level level, List<String> messages, Runnable action) {
+		java.util.logging.Logger logger = java.util.logging.Logger.getLogger(BundledRuntime.class.getName());
 		Handler handler = new Handler() {
 			@Override
 			public void publish(LogRecord record) {
-				if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+				if (record.getLevel().intValue() >= level.intValue()) {
 					messages.add(record.getMessage());
 				}
 			}
@@ -434,7 +443,6 @@ class BundledRuntimeTest {
 		finally {
 			logger.removeHandler(handler);
 		}
-		return messages;
 	}
 
 }
