@@ -35,8 +35,10 @@ public class PythonProperties {
 
 	/**
 	 * Directory where the bundled runtime is extracted and where classpath entries of 'python.path' that live
-	 * inside jars are copied. Must be writable and on a filesystem mounted with exec. A leading '~' stands for the
-	 * user's home directory.
+	 * inside jars are copied. Must be private to the application's user (owned by it or root, not writable by group
+	 * or others, no symbolic links) and on a filesystem mounted with exec; it may be read-only when the runtime was
+	 * extracted into it beforehand (dev.embedpython.runtime.BundledRuntime). A leading '~' stands for the user's
+	 * home directory.
 	 */
 	private @Nullable String cacheDir;
 
