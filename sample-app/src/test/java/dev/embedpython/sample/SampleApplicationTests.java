@@ -1,5 +1,12 @@
 package dev.embedpython.sample;
 
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -210,6 +217,22 @@ class SampleApplicationTests {
 		String body = "{\"text\": \"" + "a".repeat(9 * 1024 * 1024) + "\"}";
 		assertProblem(this.api.postRaw("/api/analyze", body, MediaType.APPLICATION_JSON),
 				HttpStatus.CONTENT_TOO_LARGE);
+	}
+
+	@Test
+	void chunkedRequestBodyOverTheLimitIsRefusedOnceThatMuchIsRead() throws Exception {
+		byte[] body = ("{\"text\": \"" + "a".repeat(9 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
+		// An input-stream publisher has no length: the body goes chunked.
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/analyze"))
+				.header("Content-Type", "application/json")
+				.timeout(Duration.ofSeconds(60))
+				.POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(HttpStatus.BAD_REQUEST.value());
+		assertThat(response.headers().firstValue("Content-Type")).hasValue(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		// Refused while reading, not by validation after parsing all of it.
+		assertThat(response.body()).contains("\"detail\":\"Failed to read request\"").doesNotContain("\"errors\"");
 	}
 
 	@Test
