@@ -197,7 +197,8 @@ public final class BundledRuntime {
 				PrivateTree.check(root, "Cache directory",
 						"Make it private (chown " + PrivateTree.currentUid() + " '" + root + "' && chmod 700 '" + root
 								+ "'), or configure a cache directory that only this user can write.");
-				if (Files.getFileStore(root).isReadOnly() || !Files.isWritable(root)) {
+				// access(W_OK): false on a read-only mount (EROFS) even for root, and for a directory this user cannot write.
+				if (!Files.isWritable(root)) {
 					return verifyReadOnly(root, version, start);
 				}
 				Path lockFile = root.resolve(prefix(version) + "lock");
