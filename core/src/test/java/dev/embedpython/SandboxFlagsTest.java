@@ -48,6 +48,7 @@ class SandboxFlagsTest {
 		probes.put("multiprocessing fork", "import multiprocessing as m; "
 				+ "p = m.get_context('fork').Process(target=print); p.start(); p.join()");
 		probes.put("daemon thread", "import threading; threading.Thread(target=print, daemon=True).start()");
+		probes.put("thread", "import threading; t = threading.Thread(target=print); t.start(); t.join()");
 		probes.put("subprocess", "import subprocess; subprocess.run(['/bin/true'], check=True)");
 		probes.put("os.system", "import os; assert os.system('/bin/true') == 0");
 		probes.put("os.posix_spawn", "import os; pid = os.posix_spawn('/bin/true', ['true'], {}); os.waitpid(pid, 0)");
@@ -77,6 +78,7 @@ class SandboxFlagsTest {
 			.hasEntrySatisfying("pty.fork", (r) -> assertThat(r).startsWith("refused: RuntimeError"))
 			.hasEntrySatisfying("multiprocessing fork", (r) -> assertThat(r).startsWith("refused: RuntimeError"))
 			.hasEntrySatisfying("daemon thread", (r) -> assertThat(r).startsWith("refused: RuntimeError"))
+			.hasEntrySatisfying("thread", (r) -> assertThat(r).startsWith("refused: RuntimeError"))
 			.containsEntry("subprocess", "allowed")
 			.containsEntry("os.system", "allowed")
 			.containsEntry("os.posix_spawn", "allowed")
