@@ -106,7 +106,10 @@ esac
 PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 LOG="$WORK/app.log"
-APP_ARGS=(--server.address=127.0.0.1 "--server.port=$PORT")
+MANAGEMENT_PORT=$(free_port)
+# Readiness comes from /readyz on the main port; the actuator's own port (loopback only) is moved off the
+# sample's fixed 8081 so that the script never collides with a running app.
+APP_ARGS=(--server.address=127.0.0.1 "--server.port=$PORT" "--management.server.port=$MANAGEMENT_PORT")
 if [[ -n "${PYTHON_POOL_SIZE:-}" ]]; then
     APP_ARGS+=("--python.pool.size=$PYTHON_POOL_SIZE")
 fi
@@ -116,7 +119,7 @@ java ${JAVA_OPTS:-} -jar "$JAR" "${APP_ARGS[@]}" >"$LOG" 2>&1 &
 APP_PID=$!
 
 deadline=$((SECONDS + READY_TIMEOUT))
-until curl -fsS -o /dev/null "$BASE/actuator/health/readiness" 2>/dev/null; do
+until curl -fsS -o /dev/null "$BASE/readyz" 2>/dev/null; do
     if ! kill -0 "$APP_PID" 2>/dev/null; then
         echo "the app exited during startup; last log lines:" >&2
         tail -n 40 "$LOG" >&2

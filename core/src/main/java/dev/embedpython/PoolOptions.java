@@ -32,11 +32,11 @@ public final class PoolOptions {
 
 	private final long maxUses;
 
-	private final boolean allowThreads;
+	private final @Nullable Boolean allowThreads;
 
-	private final boolean allowFork;
+	private final @Nullable Boolean allowFork;
 
-	private final boolean allowExec;
+	private final @Nullable Boolean allowExec;
 
 	private final Duration creationTimeout;
 
@@ -140,16 +140,30 @@ public final class PoolOptions {
 		return this.maxUses;
 	}
 
+	/**
+	 * Whether Python code may start threads. Unless set: true.
+	 * @return the flag
+	 */
 	public boolean allowThreads() {
-		return this.allowThreads;
+		return (this.allowThreads != null) ? this.allowThreads : true;
 	}
 
+	/**
+	 * Whether Python code may fork. Unless set: false in sub-interpreters, true in the main interpreter (which
+	 * cannot prevent it).
+	 * @return the flag
+	 */
 	public boolean allowFork() {
-		return this.allowFork;
+		return (this.allowFork != null) ? this.allowFork : this.isolation == Isolation.MAIN;
 	}
 
+	/**
+	 * Whether Python code may exec. Unless set: false in sub-interpreters, true in the main interpreter (which
+	 * cannot prevent it).
+	 * @return the flag
+	 */
 	public boolean allowExec() {
-		return this.allowExec;
+		return (this.allowExec != null) ? this.allowExec : this.isolation == Isolation.MAIN;
 	}
 
 	public Duration creationTimeout() {
@@ -192,11 +206,11 @@ public final class PoolOptions {
 
 		private long maxUses;
 
-		private boolean allowThreads = true;
+		private @Nullable Boolean allowThreads;
 
-		private boolean allowFork;
+		private @Nullable Boolean allowFork;
 
-		private boolean allowExec;
+		private @Nullable Boolean allowExec;
 
 		private Duration creationTimeout = Duration.ofSeconds(60);
 
@@ -309,7 +323,8 @@ public final class PoolOptions {
 		}
 
 		/**
-		 * Whether Python code may start threads ({@code PyInterpreterConfig.allow_threads}). Default true.
+		 * Whether Python code may start threads ({@code PyInterpreterConfig.allow_threads}). Default true. Only
+		 * sub-interpreters enforce it: a {@link Isolation#MAIN} pool refuses {@code false}.
 		 * @param allowThreads the flag
 		 * @return this builder
 		 */
@@ -319,7 +334,8 @@ public final class PoolOptions {
 		}
 
 		/**
-		 * Whether Python code may fork ({@code PyInterpreterConfig.allow_fork}). Default false.
+		 * Whether Python code may fork ({@code PyInterpreterConfig.allow_fork}). Default false in sub-interpreters.
+		 * The main interpreter cannot enforce it: a {@link Isolation#MAIN} pool refuses {@code false}.
 		 * @param allowFork the flag
 		 * @return this builder
 		 */
@@ -329,7 +345,8 @@ public final class PoolOptions {
 		}
 
 		/**
-		 * Whether Python code may exec ({@code PyInterpreterConfig.allow_exec}). Default false.
+		 * Whether Python code may exec ({@code PyInterpreterConfig.allow_exec}). Default false in sub-interpreters.
+		 * The main interpreter cannot enforce it: a {@link Isolation#MAIN} pool refuses {@code false}.
 		 * @param allowExec the flag
 		 * @return this builder
 		 */
@@ -384,11 +401,23 @@ public final class PoolOptions {
 					|| (!this.leakDetectionThreshold.isNegative() && !this.leakDetectionThreshold.isZero()),
 					"leakDetectionThreshold", "must be positive (or null for none) but was "
 							+ this.leakDetectionThreshold);
+			if (this.isolation == Isolation.MAIN) {
+				// PyInterpreterConfig's allow_* flags apply to sub-interpreters only; a false one would be ignored.
+				requireEnforceable(this.allowThreads, "allowThreads");
+				requireEnforceable(this.allowFork, "allowFork");
+				requireEnforceable(this.allowExec, "allowExec");
+			}
 			for (String module : this.preload) {
 				require(module != null && module.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*"),
 						"preload", "'" + module + "' is not a module name");
 			}
 			return new PoolOptions(this);
+		}
+
+		private static void requireEnforceable(@Nullable Boolean flag, String setting) {
+			require(!Boolean.FALSE.equals(flag), setting, "false cannot be enforced in a MAIN pool: the main "
+					+ "interpreter ignores allow_fork, allow_exec and allow_threads (only sub-interpreters honour them); "
+					+ "leave it unset, or use an OWN_GIL or SHARED_GIL pool to restrict Python code");
 		}
 
 		private static void require(boolean condition, String setting, String problem) {

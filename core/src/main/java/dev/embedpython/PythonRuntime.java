@@ -122,7 +122,8 @@ public final class PythonRuntime implements AutoCloseable {
 			logger.log(Level.INFO, () -> "Started CPython " + engine.version() + " ("
 					+ (home.bundled() ? "bundled" : "external") + ") from " + home.home() + " in "
 					+ TimeUnit.NANOSECONDS.toMillis(runtime.startupNanos) + " ms"
-					+ ((runtime.extraction != null) ? (runtime.extraction.extracted() ? ", extracted in " : ", cache verified in ")
+					+ ((runtime.extraction != null) ? (runtime.extraction.extracted() ? ", extracted in "
+							: runtime.extraction.readOnly() ? ", read-only cache verified in " : ", cache verified in ")
 							+ TimeUnit.NANOSECONDS.toMillis(runtime.extraction.nanos()) + " ms" : ""));
 			return runtime;
 		}

@@ -61,7 +61,8 @@ public final class RuntimeOptions {
 	}
 
 	/**
-	 * Where the bundled runtime is extracted (in a versioned subdirectory).
+	 * Where the bundled runtime is extracted (in a versioned subdirectory). It must be private to this user (see
+	 * {@link dev.embedpython.runtime.PrivateTree}); a read-only one is only verified.
 	 * @return the cache directory
 	 */
 	public Path cacheDir() {

@@ -2,12 +2,15 @@ package dev.embedpython.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import dev.embedpython.CallObserver;
+import dev.embedpython.Isolation;
 import dev.embedpython.PoolOptions;
 import dev.embedpython.PythonPool;
 import dev.embedpython.PythonRuntime;
+import dev.embedpython.pool.MemoryEstimate;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -98,7 +101,10 @@ public final class PythonPoolFactory {
 		PythonProperties.Pool pool = isDefault ? this.properties.getPool() : inherited(prefix);
 		PoolOptions.Builder builder = map(name, prefix, pool);
 		this.customizers.orderedStream().forEach((customizer) -> customizer.customize(name, builder));
-		return builder.build();
+		PoolOptions options = builder.build();
+		String tooLarge = MemoryEstimate.problem(options);
+		require(tooLarge == null, prefix + ".size", options.size(), String.valueOf(tooLarge));
+		return options;
 	}
 
 	/**
@@ -150,9 +156,10 @@ public final class PythonPoolFactory {
 		builder.initScript(pool.getInitScript());
 		require(pool.getMaxUses() >= 0, prefix + ".max-uses", pool.getMaxUses(), "must not be negative (0 for never)");
 		builder.maxUses(pool.getMaxUses());
-		builder.allowThreads(pool.isAllowThreads());
-		builder.allowFork(pool.isAllowFork());
-		builder.allowExec(pool.isAllowExec());
+		boolean main = pool.getIsolation() == Isolation.MAIN;
+		sandboxFlag(prefix + ".allow-threads", pool.getAllowThreads(), main, builder::allowThreads);
+		sandboxFlag(prefix + ".allow-fork", pool.getAllowFork(), main, builder::allowFork);
+		sandboxFlag(prefix + ".allow-exec", pool.getAllowExec(), main, builder::allowExec);
 		Duration creationTimeout = pool.getCreationTimeout();
 		require(creationTimeout != null && !creationTimeout.isNegative() && !creationTimeout.isZero(),
 				prefix + ".creation-timeout", creationTimeout, "must be positive");
@@ -164,6 +171,16 @@ public final class PythonPoolFactory {
 				"must be positive (leave it unset for no leak detection)");
 		builder.leakDetectionThreshold(leakDetectionThreshold);
 		return builder;
+	}
+
+	private static void sandboxFlag(String key, @Nullable Boolean value, boolean main, Consumer<Boolean> setter) {
+		if (value != null) {
+			// PyInterpreterConfig's allow_* flags bind sub-interpreters only: false in a main pool would be a lie.
+			require(!main || value, key, value, "the main interpreter cannot enforce it (CPython applies allow-fork, "
+					+ "allow-exec and allow-threads to sub-interpreters only); leave it unset in an isolation: main "
+					+ "pool, or use isolation own-gil or shared-gil to restrict Python code");
+			setter.accept(value);
+		}
 	}
 
 	static void checkName(String name, String prefix) {

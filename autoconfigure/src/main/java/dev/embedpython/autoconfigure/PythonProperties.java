@@ -36,8 +36,10 @@ public class PythonProperties {
 
 	/**
 	 * Directory where the bundled runtime is extracted and where classpath entries of 'python.path' that live
-	 * inside jars are copied. Must be writable and on a filesystem mounted with exec. Write ${user.home} for the
-	 * user's home directory.
+	 * inside jars are copied. Must be private to the application's user (owned by it or root, not writable by group
+	 * or others, no symbolic links) and on a filesystem mounted with exec; it may be read-only when the runtime was
+	 * extracted into it beforehand (dev.embedpython.runtime.BundledRuntime). Write ${user.home} for the user's home
+	 * directory.
 	 */
 	private @Nullable Path cacheDir;
 
@@ -202,19 +204,24 @@ public class PythonProperties {
 		private long maxUses;
 
 		/**
-		 * Whether Python code may start threads.
+		 * Whether Python code may start threads. When unset, true. Only sub-interpreters enforce it: a 'main' pool
+		 * fails to start when it is false.
 		 */
-		private boolean allowThreads = true;
+		private @Nullable Boolean allowThreads;
 
 		/**
-		 * Whether Python code may fork the process.
+		 * Whether Python code may fork the process (os.fork, pty, fork-based multiprocessing). When unset, false in
+		 * sub-interpreters and true in a 'main' pool: the main interpreter cannot prevent it, so a 'main' pool fails
+		 * to start when it is false. subprocess, os.system and os.posix_spawn are not affected.
 		 */
-		private boolean allowFork;
+		private @Nullable Boolean allowFork;
 
 		/**
-		 * Whether Python code may exec another program in place of the process.
+		 * Whether Python code may exec another program in place of the process (os.exec*, os.spawn*). When unset,
+		 * false in sub-interpreters and true in a 'main' pool: the main interpreter cannot prevent it, so a 'main'
+		 * pool fails to start when it is false. subprocess, os.system and os.posix_spawn are not affected.
 		 */
-		private boolean allowExec;
+		private @Nullable Boolean allowExec;
 
 		/**
 		 * Longest time the preloads and the init script of one new interpreter may take before creation fails
@@ -300,27 +307,27 @@ public class PythonProperties {
 			this.maxUses = maxUses;
 		}
 
-		public boolean isAllowThreads() {
+		public @Nullable Boolean getAllowThreads() {
 			return this.allowThreads;
 		}
 
-		public void setAllowThreads(boolean allowThreads) {
+		public void setAllowThreads(@Nullable Boolean allowThreads) {
 			this.allowThreads = allowThreads;
 		}
 
-		public boolean isAllowFork() {
+		public @Nullable Boolean getAllowFork() {
 			return this.allowFork;
 		}
 
-		public void setAllowFork(boolean allowFork) {
+		public void setAllowFork(@Nullable Boolean allowFork) {
 			this.allowFork = allowFork;
 		}
 
-		public boolean isAllowExec() {
+		public @Nullable Boolean getAllowExec() {
 			return this.allowExec;
 		}
 
-		public void setAllowExec(boolean allowExec) {
+		public void setAllowExec(@Nullable Boolean allowExec) {
 			this.allowExec = allowExec;
 		}
 

@@ -251,6 +251,14 @@ class PythonAutoConfigurationTests {
 	}
 
 	@Test
+	void runWithPoolSizeBeyondTheHostsMemoryShouldFailNamingTheKeyAndTheEstimate() {
+		this.contextRunner.withPropertyValues("python.pools.huge.size=" + Integer.MAX_VALUE)
+			.run((context) -> assertThat(invalidProperty(context, "python.pools.huge.size"))
+				.hasMessageContaining("own-gil interpreters need an estimated")
+				.hasMessageContaining("more than this host offers"));
+	}
+
+	@Test
 	void runWithUnknownIsolationShouldFailNamingTheKey() {
 		this.contextRunner.withPropertyValues("python.pool.isolation=bogus").run((context) -> {
 			assertThat(context).hasFailed();
@@ -277,6 +285,27 @@ class PythonAutoConfigurationTests {
 	void runWithInvalidPreloadShouldFailNamingTheKey() {
 		this.contextRunner.withPropertyValues("python.pool.preload=json,os; import sys")
 			.run((context) -> invalidProperty(context, "python.pool.preload[1]"));
+	}
+
+	@Test
+	void runWithMainPoolThatForbidsExecShouldFailSayingTheMainInterpreterCannotEnforceIt() {
+		this.contextRunner.withPropertyValues("python.pools.numeric.isolation=main", "python.pools.numeric.allow-exec=false")
+			.run((context) -> assertThat(invalidProperty(context, "python.pools.numeric.allow-exec"))
+				.hasMessageContaining("the main interpreter cannot enforce it"));
+		this.contextRunner.withPropertyValues("python.pool.isolation=main", "python.pool.allow-threads=false")
+			.run((context) -> invalidProperty(context, "python.pool.allow-threads"));
+	}
+
+	@Test
+	void runWithMainPoolShouldDefaultTheSandboxFlagsToWhatItDoes() {
+		this.contextRunner.withPropertyValues("python.pools.numeric.isolation=main", "python.pools.numeric.size=1",
+				"python.pools.numeric.allow-fork=true")
+			.run((context) -> {
+				PythonPool numeric = context.getBean("numericPythonPool", PythonPool.class);
+				assertThat(numeric.options().allowFork()).isTrue();
+				assertThat(numeric.options().allowExec()).isTrue();
+				assertThat(context.getBean(PythonTemplate.class).getPool().options().allowExec()).isFalse();
+			});
 	}
 
 	@Test

@@ -668,12 +668,11 @@ public final class Interpreter {
 		long names = 0;
 		try {
 			names = eval("repr(" + expression + ")");
-			byte[] utf8 = Scratch.get().utf8(names);
-			if (utf8 == null) {
+			String value = Scratch.get().string(names);
+			if (value == null) {
 				CPython.PyErr_Clear();
 				return "";
 			}
-			String value = new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
 			return value.equals("[]") ? "" : value;
 		}
 		catch (PythonException ex) {

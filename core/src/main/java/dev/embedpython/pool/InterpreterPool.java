@@ -121,6 +121,17 @@ public final class InterpreterPool implements PythonPool {
 		Duration callTimeout = options.callTimeout();
 		this.callTimeoutNanos = (callTimeout != null) ? callTimeout.toNanos() : 0;
 		this.stuckNanos = this.callTimeoutNanos + options.stuckGracePeriod().toNanos();
+		String tooLarge = MemoryEstimate.problem(options);
+		if (tooLarge != null) {
+			throw new IllegalArgumentException("Invalid pool option 'size': " + tooLarge);
+		}
+		if (options.isolation() != Isolation.MAIN) {
+			logger.log(Level.INFO, () -> "Pool '" + this.name + "': " + options.size() + " "
+					+ options.isolation().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+					+ " interpreters, estimated " + MemoryEstimate.mebibytes(MemoryEstimate.of(options))
+					+ " of native memory before imports" + ((MemoryEstimate.hostBudget() >= 0)
+							? " (the host offers " + MemoryEstimate.mebibytes(MemoryEstimate.hostBudget()) + ")" : ""));
+		}
 		Duration leakThreshold = options.leakDetectionThreshold();
 		this.leakThresholdNanos = (leakThreshold != null) ? leakThreshold.toNanos() : 0;
 		this.creator = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),

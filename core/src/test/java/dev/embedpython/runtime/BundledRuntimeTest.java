@@ -1,7 +1,11 @@
 package dev.embedpython.runtime;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
@@ -9,26 +13,43 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.nio.file.attribute.UserPrincipal;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
 import java.util.stream.Stream;
 
+import dev.embedpython.PythonCacheSecurityException;
+import dev.embedpython.PythonExtractionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Extraction of the bundled runtime: once, private, verified, repaired when damaged.
+ * Extraction of the bundled runtime: once, private, verified, repaired into a new tree when damaged, refused when
+ * someone else could have changed it; against real directories, links, owners, permissions, mounts and a second
+ * JVM.
  */
 class BundledRuntimeTest {
 
 	private final ClassLoader loader = getClass().getClassLoader();
 
 	@Test
-	void extractsOnceThenReuses(@TempDir Path cache) throws Exception {
+	void extractsOnceThenReusesWithPrivateModes(@TempDir Path temp) throws Exception {
+		Path cache = temp.resolve("new/cache");
 		BundledRuntime.Extraction first = BundledRuntime.extract(cache, this.loader);
 		assertThat(first.extracted()).isTrue();
-		assertThat(first.directory()).isEqualTo(cache.resolve("cpython-" + first.version()));
+		assertThat(first.readOnly()).isFalse();
 		assertThat(first.version()).startsWith("3.14.");
+		assertThat(first.directory()).isEqualTo(cache.toAbsolutePath().resolve("cpython-" + first.version() + ".r1"));
 		Path home = first.directory();
 		assertThat(home.resolve("lib/python3.14/os.py")).isRegularFile();
 		assertThat(home.resolve("lib/python3.14/lib-dynload")).isDirectory();
@@ -41,48 +62,57 @@ class BundledRuntimeTest {
 		try (Stream<Path> libs = Files.list(home)) {
 			assertThat(libs.map((p) -> p.getFileName().toString())).anyMatch((n) -> n.startsWith("libpython3.14.so"));
 		}
-		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home))).isEqualTo("rwx------");
-		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("lib/python3.14/os.py"))))
-			.isEqualTo("rw-------");
+		// Whoever creates them: the cache root and its parents, the tree, the lock, manifest and marker.
+		assertThat(mode(temp.resolve("new"))).isEqualTo("rwx------");
+		assertThat(mode(cache)).isEqualTo("rwx------");
+		assertThat(mode(home)).isEqualTo("rwx------");
+		assertThat(mode(home.resolve("lib/python3.14/json/__pycache__"))).isEqualTo("rwx------");
+		assertThat(mode(home.resolve("lib/python3.14/os.py"))).isEqualTo("rw-------");
+		assertThat(mode(home.resolve(BundledRuntime.MANIFEST))).isEqualTo("rw-------");
+		assertThat(mode(home.resolve(BundledRuntime.MARKER))).isEqualTo("rw-------");
+		assertThat(mode(home.resolve(BundledRuntime.IN_USE))).isEqualTo("rw-------");
+		assertThat(mode(cache.resolve("cpython-" + first.version() + ".lock"))).isEqualTo("rw-------");
 		BundledRuntime.Extraction second = BundledRuntime.extract(cache, this.loader);
 		assertThat(second.extracted()).isFalse();
 		assertThat(second.directory()).isEqualTo(home);
 	}
 
 	@Test
-	void deletedStdlibFileIsRepaired(@TempDir Path cache) throws Exception {
+	void damagedTreeIsRepairedIntoANewTreeLeavingTheOldOneToItsUsers(@TempDir Path cache) throws Exception {
 		Path home = BundledRuntime.extract(cache, this.loader).directory();
 		Path json = home.resolve("lib/python3.14/json/__init__.py");
 		Files.delete(json);
 		BundledRuntime.Extraction repaired = BundledRuntime.extract(cache, this.loader);
 		assertThat(repaired.extracted()).isTrue();
-		assertThat(json).isRegularFile();
+		assertThat(repaired.directory()).isNotEqualTo(home).hasFileName(home.getFileName().toString()
+			.replace(".r1", ".r2"));
+		assertThat(repaired.directory().resolve("lib/python3.14/json/__init__.py")).isRegularFile();
+		// This JVM holds the first tree: it is neither rewritten nor deleted.
+		assertThat(home.resolve("lib/python3.14/os.py")).isRegularFile();
+		assertThat(BundledRuntime.extract(cache, this.loader).directory()).isEqualTo(repaired.directory());
 	}
 
 	@Test
-	void editedMarkerIsRepaired(@TempDir Path cache) throws Exception {
+	void editedMarkerOrMissingMarkerMeansANewTree(@TempDir Path cache) throws Exception {
 		Path home = BundledRuntime.extract(cache, this.loader).directory();
 		Files.writeString(home.resolve(BundledRuntime.MARKER), "forged\n");
+		assertThat(BundledRuntime.verify(home)).contains(BundledRuntime.MARKER);
+		Path second = BundledRuntime.extract(cache, this.loader).directory();
+		assertThat(BundledRuntime.verify(second)).isNull();
+		Files.delete(second.resolve(BundledRuntime.MARKER));
 		assertThat(BundledRuntime.extract(cache, this.loader).extracted()).isTrue();
-		assertThat(BundledRuntime.isValid(home)).isTrue();
 	}
 
 	@Test
-	void tamperedFileIsRepaired(@TempDir Path cache) throws Exception {
+	void fileWithChangedContentIsDetected(@TempDir Path cache) throws Exception {
 		Path home = BundledRuntime.extract(cache, this.loader).directory();
 		Path os = home.resolve("lib/python3.14/os.py");
 		String original = Files.readString(os);
 		Files.writeString(os, original.replace("import abc", "import abc  # tampered"));
-		assertThat(BundledRuntime.isValid(home)).isFalse();
-		assertThat(BundledRuntime.extract(cache, this.loader).extracted()).isTrue();
-		assertThat(Files.readString(os)).isEqualTo(original);
-	}
-
-	@Test
-	void partialExtractionWithoutMarkerIsRedone(@TempDir Path cache) throws Exception {
-		Path home = BundledRuntime.extract(cache, this.loader).directory();
-		Files.delete(home.resolve(BundledRuntime.MARKER));
-		assertThat(BundledRuntime.extract(cache, this.loader).extracted()).isTrue();
+		assertThat(BundledRuntime.verify(home)).contains("os.py");
+		BundledRuntime.Extraction repaired = BundledRuntime.extract(cache, this.loader);
+		assertThat(repaired.extracted()).isTrue();
+		assertThat(Files.readString(repaired.directory().resolve("lib/python3.14/os.py"))).isEqualTo(original);
 	}
 
 	@Test
@@ -101,10 +131,273 @@ class BundledRuntimeTest {
 			BundledRuntime.Extraction second = b.get(2, TimeUnit.MINUTES);
 			assertThat(first.directory()).isEqualTo(second.directory());
 			assertThat(first.extracted() ^ second.extracted()).as("exactly one of the two extracted").isTrue();
-			assertThat(BundledRuntime.isValid(first.directory())).isTrue();
+			assertThat(BundledRuntime.verify(first.directory())).isNull();
 		}
 		finally {
 			executor.shutdownNow();
+		}
+	}
+
+	// --- point 1: nobody else can plant code ------------------------------------------------------------------
+
+	@Test
+	void cacheDirectoryWritableByOthersIsRefused(@TempDir Path cache) throws Exception {
+		BundledRuntime.extract(cache, this.loader);
+		Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
+		assertThatExceptionOfType(PythonCacheSecurityException.class)
+			.isThrownBy(() -> BundledRuntime.extract(cache, this.loader))
+			.withMessageContaining("Cache directory '" + cache.toAbsolutePath() + "'")
+			.withMessageContaining("writable by group and others (rwxrwxrwx)")
+			.withMessageContaining("chmod 700")
+			.satisfies((ex) -> assertThat(ex.path()).isEqualTo(cache.toAbsolutePath()));
+	}
+
+	@Test
+	void cacheDirectoryOwnedByAnotherUserIsRefused(@TempDir Path temp) throws Exception {
+		Path cache = Files.createDirectory(temp.resolve("cache"));
+		UserPrincipal nobody = nobody();
+		Files.setOwner(cache, nobody);
+		assertThatExceptionOfType(PythonCacheSecurityException.class)
+			.isThrownBy(() -> BundledRuntime.extract(cache, this.loader))
+			.withMessageContaining("'" + cache + "' is owned by nobody, not by this process's user (root) or root");
+	}
+
+	@Test
+	void cacheDirectoryThatIsALinkIsRefused(@TempDir Path temp) throws Exception {
+		Path real = Files.createDirectory(temp.resolve("real"), PosixFilePermissions
+			.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		Path link = Files.createSymbolicLink(temp.resolve("link"), real);
+		assertThatExceptionOfType(PythonCacheSecurityException.class)
+			.isThrownBy(() -> BundledRuntime.extract(link, this.loader))
+			.withMessageContaining("'" + link + "' is a symbolic link");
+		try (Stream<Path> files = Files.list(real)) {
+			assertThat(files).isEmpty();
+		}
+	}
+
+	@Test
+	void treeReplacedByALinkIsRefused(@TempDir Path temp) throws Exception {
+		Path elsewhere = BundledRuntime.extract(temp.resolve("elsewhere"), this.loader).directory();
+		Path cache = temp.resolve("cache");
+		PrivateTree.createDirectories(cache);
+		Path link = Files.createSymbolicLink(cache.resolve(elsewhere.getFileName()), elsewhere);
+		assertThatExceptionOfType(PythonCacheSecurityException.class)
+			.isThrownBy(() -> BundledRuntime.extract(cache, this.loader))
+			.withMessageContaining("'" + link + "' is a symbolic link");
+	}
+
+	@Test
+	void linkInsideTheTreeIsRefused(@TempDir Path cache) throws Exception {
+		Path home = BundledRuntime.extract(cache, this.loader).directory();
+		Path evil = Files.writeString(cache.resolve("evil.py"), "raise SystemExit('planted')\n");
+		Path link = Files.createSymbolicLink(home.resolve("lib/python3.14/evil.py"), evil);
+		assertThatExceptionOfType(PythonCacheSecurityException.class)
+			.isThrownBy(() -> BundledRuntime.extract(cache, this.loader))
+			.withMessageContaining("'" + link + "' is a symbolic link")
+			.withMessageContaining("Delete the runtime tree '" + home + "'");
+	}
+
+	@Test
+	void plantedModuleWithRegeneratedManifestIsRefusedByItsOwner(@TempDir Path cache) throws Exception {
+		// The attack of the review: another user rewrites signal.py and regenerates manifest and marker.
+		Path home = BundledRuntime.extract(cache, this.loader).directory();
+		Path signal = home.resolve("lib/python3.14/signal.py");
+		Files.writeString(signal, Files.readString(signal) + "\nimport os; os.system('id')\n");
+		String manifest = Files.readString(home.resolve(BundledRuntime.MANIFEST));
+		StringBuilder forged = new StringBuilder();
+		for (String line : manifest.split("\n")) {
+			String[] parts = line.split(" ", 4);
+			if (parts[3].equals("lib/python3.14/signal.py")) {
+				line = parts[0] + " " + Files.size(signal) + " " + Files.getLastModifiedTime(signal).toMillis() + " "
+						+ parts[3];
+			}
+			forged.append(line).append('\n');
+		}
+		Files.writeString(home.resolve(BundledRuntime.MANIFEST), forged);
+		Files.writeString(home.resolve(BundledRuntime.MARKER), "embedpython-extraction-v3 " + HexFormat.of()
+			.formatHex(MessageDigest.getInstance("SHA-256").digest(forged.toString().getBytes(StandardCharsets.UTF_8)))
+				+ "\n");
+		assertThat(BundledRuntime.verify(home)).as("a forgery by this user passes: the check does not defend "
+				+ "against the same user").isNull();
+		Files.setOwner(signal, nobody());
+		assertThatExceptionOfType(PythonCacheSecurityException.class)
+			.isThrownBy(() -> BundledRuntime.extract(cache, this.loader))
+			.withMessageContaining("'" + signal + "' is owned by nobody");
+	}
+
+	@Test
+	void groupWritableFileInTheTreeIsRefused(@TempDir Path cache) throws Exception {
+		Path home = BundledRuntime.extract(cache, this.loader).directory();
+		Path dir = home.resolve("lib/python3.14/json");
+		Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwx---"));
+		assertThatExceptionOfType(PythonCacheSecurityException.class)
+			.isThrownBy(() -> BundledRuntime.extract(cache, this.loader))
+			.withMessageContaining("'" + dir + "' is writable by its group (rwxrwx---)");
+	}
+
+	@Test
+	void startupHooksOutsideTheManifestAreRefused(@TempDir Path cache) throws Exception {
+		Path home = BundledRuntime.extract(cache, this.loader).directory();
+		Path pth = home.resolve("lib/python3.14/site-packages/zz-evil.pth");
+		Files.writeString(pth, "import os; os.system('id')\n");
+		assertThatExceptionOfType(PythonCacheSecurityException.class)
+			.isThrownBy(() -> BundledRuntime.extract(cache, this.loader))
+			.withMessageContaining("'" + pth + "' is not part of the bundled runtime, and Python would run it at start");
+		Files.delete(pth);
+		Path sitecustomize = home.resolve("lib/python3.14/__pycache__/sitecustomize.cpython-314.pyc");
+		Files.write(sitecustomize, new byte[16]);
+		assertThatExceptionOfType(PythonCacheSecurityException.class)
+			.isThrownBy(() -> BundledRuntime.extract(cache, this.loader))
+			.withMessageContaining(sitecustomize.toString());
+		Files.delete(sitecustomize);
+		assertThat(BundledRuntime.extract(cache, this.loader).directory()).isEqualTo(home);
+	}
+
+	@Test
+	void otherFilesOutsideTheManifestAreReported(@TempDir Path cache) throws Exception {
+		Path home = BundledRuntime.extract(cache, this.loader).directory();
+		Files.writeString(home.resolve("lib/python3.14/extra.py"), "x = 1\n");
+		Files.write(home.resolve("lib/python3.14/json/__pycache__/decoder.cpython-314.pyc"), new byte[16]);
+		List<String> warnings = captureWarnings(() -> {
+			BundledRuntime.Extraction again = BundledRuntime.extract(cache, this.loader);
+			assertThat(again.directory()).isEqualTo(home);
+			assertThat(again.extracted()).isFalse();
+		});
+		assertThat(warnings).singleElement()
+			.asString()
+			.contains("1 file(s) in '" + home + "' are not part of the bundled runtime: lib/python3.14/extra.py");
+	}
+
+	// --- point 2: the lock ----------------------------------------------------------------------------------
+
+	@Test
+	void lockFileThatIsALinkIsNeverFollowed(@TempDir Path temp) throws Exception {
+		Path cache = temp.resolve("cache");
+		PrivateTree.createDirectories(cache);
+		String version = version();
+		Path victim = temp.resolve("victim");
+		Files.writeString(victim, "precious\n");
+		Path lockFile = Files.createSymbolicLink(cache.resolve("cpython-" + version + ".lock"), victim);
+		assertThatExceptionOfType(PythonCacheSecurityException.class)
+			.isThrownBy(() -> BundledRuntime.extract(cache, this.loader))
+			.withMessageContaining("Lock file '" + lockFile + "' is a symbolic link");
+		assertThat(victim).hasContent("precious");
+	}
+
+	@Test
+	void waitingForAnotherProcessIsBoundedAndNamesTheLockFileAndItsHolder(@TempDir Path temp) throws Exception {
+		Path cache = temp.resolve("cache");
+		PrivateTree.createDirectories(cache);
+		String version = version();
+		Path lockFile = cache.resolve("cpython-" + version + ".lock");
+		try (OtherProcess holder = OtherProcess.start(temp, "lock", lockFile.toString())) {
+			assertThat(holder.readLine()).isEqualTo("locked");
+			long start = System.nanoTime();
+			List<String> logged = new ArrayList<>();
+			assertThatExceptionOfType(PythonExtractionException.class)
+				.isThrownBy(() -> capture(java.util.logging.Level.INFO, logged,
+						() -> BundledRuntime.extract(cache, this.loader, Duration.ofMillis(500))))
+				.withMessageContaining("Gave up after 0 s waiting for another process")
+				.withMessageContaining("lock file '" + lockFile + "' is held by pid " + holder.pid());
+			assertThat(logged).first()
+				.asString()
+				.startsWith("Waiting for another process to extract CPython into '" + cache.toAbsolutePath()
+						+ "' (lock file '" + lockFile + "' held by pid " + holder.pid());
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+			assertThat(holder.finish()).isZero();
+		}
+		assertThat(BundledRuntime.extract(cache, this.loader, Duration.ofMillis(500)).extracted()).isTrue();
+	}
+
+	// --- point 3: a tree in use by another JVM ----------------------------------------------------------------
+
+	@Test
+	void treeInUseByAnotherJvmIsNeitherDeletedNorRewritten(@TempDir Path temp) throws Exception {
+		Path cache = temp.resolve("cache");
+		String treeName = "cpython-" + version() + ".r1";
+		try (OtherProcess other = OtherProcess.start(temp, "runtime", cache.toString())) {
+			assertThat(other.readLine()).isEqualTo("ready " + cache.toAbsolutePath().resolve(treeName));
+			Path inUse = cache.toAbsolutePath().resolve(treeName);
+			// Touched: this JVM sees a damaged tree and must extract a new one without disturbing the other JVM.
+			Path json = inUse.resolve("lib/python3.14/json/decoder.py");
+			Files.setLastModifiedTime(json, FileTime.fromMillis(Files.getLastModifiedTime(json).toMillis() - 60_000));
+			BundledRuntime.Extraction here = BundledRuntime.extract(cache, this.loader);
+			assertThat(here.extracted()).isTrue();
+			assertThat(here.directory()).isNotEqualTo(inUse);
+			assertThat(json).isRegularFile();
+			other.send("import json");
+			assertThat(other.readLine()).isEqualTo("ok");
+			assertThat(other.finish()).as(other.errors()).isZero();
+			// No JVM holds the damaged tree any more: the next start deletes it.
+			assertThat(BundledRuntime.extract(cache, this.loader).directory()).isEqualTo(here.directory());
+			assertThat(inUse).doesNotExist();
+		}
+	}
+
+	// --- point 4: read-only images --------------------------------------------------------------------------
+
+	@Test
+	void preExtractedCacheRunsReadOnly(@TempDir Path temp) throws Exception {
+		Path cache = temp.resolve("image/cache");
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		assertThat(BundledRuntime.run(new String[] { cache.toString() }, new PrintStream(out, true),
+				System.err)).isZero();
+		Path tree = Path.of(out.toString(StandardCharsets.UTF_8).strip());
+		assertThat(tree.getParent()).isEqualTo(cache.toAbsolutePath());
+		Path readOnly = temp.resolve("mounted");
+		try (ReadOnlyView view = ReadOnlyView.of(cache, readOnly)) {
+			assertThat(Files.isWritable(view.path())).isFalse();
+			BundledRuntime.Extraction extraction = BundledRuntime.extract(view.path(), this.loader);
+			assertThat(extraction.readOnly()).isTrue();
+			assertThat(extraction.extracted()).isFalse();
+			assertThat(extraction.directory()).isEqualTo(view.path().toAbsolutePath().resolve(tree.getFileName()));
+			try (OtherProcess other = OtherProcess.start(temp, "runtime", view.path().toString())) {
+				assertThat(other.readLine()).isEqualTo("ready " + extraction.directory());
+				other.send("import json");
+				assertThat(other.readLine()).isEqualTo("ok");
+				assertThat(other.finish()).as(other.errors()).isZero();
+			}
+		}
+	}
+
+	@Test
+	void readOnlyCacheWithoutATreeSaysHowToExtractAtBuildTime(@TempDir Path temp) throws Exception {
+		Path cache = Files.createDirectory(temp.resolve("cache"));
+		try (ReadOnlyView view = ReadOnlyView.of(cache, temp.resolve("mounted"))) {
+			assertThatExceptionOfType(PythonExtractionException.class)
+				.isThrownBy(() -> BundledRuntime.extract(view.path(), this.loader))
+				.withMessageContaining("is read-only and holds no valid extraction")
+				.withMessageContaining("dev.embedpython.runtime.BundledRuntime '" + view.path().toAbsolutePath());
+		}
+	}
+
+	@Test
+	void mainWithoutACacheDirectoryPrintsUsage() {
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+		assertThat(BundledRuntime.run(new String[0], System.out, new PrintStream(err, true))).isEqualTo(2);
+		assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("Usage: java -cp");
+	}
+
+	// --- point 5: failed extraction -------------------------------------------------------------------------
+
+	@Test
+	void failedExtractionLeavesNoStagingDirectory(@TempDir Path temp) throws Exception {
+		Path small = Files.createDirectory(temp.resolve("small"));
+		assumeTrue(Mounts.run("mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs", small.toString()),
+				"needs root to mount a small tmpfs");
+		try {
+			assertThatExceptionOfType(PythonExtractionException.class)
+				.isThrownBy(() -> BundledRuntime.extract(small, this.loader))
+				.withMessageContaining("No space left on device")
+				.withMessageContaining("~60 MB free");
+			try (Stream<Path> left = Files.list(small)) {
+				assertThat(left.map((p) -> p.getFileName().toString())).singleElement()
+					.asString()
+					.endsWith(".lock");
+			}
+		}
+		finally {
+			Mounts.run("umount", "-l", small.toString());
 		}
 	}
 
@@ -117,6 +410,57 @@ class BundledRuntimeTest {
 		assertThat(BundledRuntime.isNeeded("lib/python3.14/test/test_os.py")).isFalse();
 		assertThat(BundledRuntime.isNeeded("include/python3.14/Python.h")).isFalse();
 		assertThat(BundledRuntime.isNeeded("bin/python3.14")).isFalse();
+	}
+
+	private String version() throws Exception {
+		java.util.Properties pom = new java.util.Properties();
+		try (java.io.InputStream in = this.loader
+			.getResourceAsStream("META-INF/maven/org.bytedeco/cpython/pom.properties")) {
+			pom.load(in);
+		}
+		return pom.getProperty("version");
+	}
+
+	private static String mode(Path path) throws Exception {
+		return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+	}
+
+	private static UserPrincipal nobody() throws Exception {
+		assumeTrue(PrivateTree.currentUid() == 0, "giving a file away to another user needs root");
+		return java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+	}
+
+	private static List<String> captureWarnings(Runnable action) {
+		List<String> messages = new ArrayList<>();
+		capture(java.util.logging.Level.WARNING, messages, action);
+		return messages;
+	}
+
+	private static void capture(java.util.logging.Level level, List<String> messages, Runnable action) {
+		java.util.logging.Logger logger = java.util.logging.Logger.getLogger(BundledRuntime.class.getName());
+		Handler handler = new Handler() {
+			@Override
+			public void publish(LogRecord record) {
+				if (record.getLevel().intValue() >= level.intValue()) {
+					messages.add(record.getMessage());
+				}
+			}
+
+			@Override
+			public void flush() {
+			}
+
+			@Override
+			public void close() {
+			}
+		};
+		logger.addHandler(handler);
+		try {
+			action.run();
+		}
+		finally {
+			logger.removeHandler(handler);
+		}
 	}
 
 }

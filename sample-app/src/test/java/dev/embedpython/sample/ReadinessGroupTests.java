@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -20,15 +21,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "python.pool.size=1", "python.pools.batch.size=1",
-				"management.endpoint.health.group.readiness.include=readinessState,python/default" })
+				"management.endpoint.health.group.readiness.include=readinessState,python/default",
+				"management.endpoint.health.show-details=always" })
 class ReadinessGroupTests {
 
 	@LocalServerPort
 	private int port;
 
+	@LocalManagementPort
+	private int managementPort;
+
 	@Test
 	void readinessIncludesTheChosenPoolOnly() {
-		ResponseEntity<Map<String, Object>> response = new Api(this.port).get("/actuator/health/readiness");
+		ResponseEntity<Map<String, Object>> response = new Api(this.managementPort).get("/actuator/health/readiness");
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
 		assertThat(response.getBody()).containsEntry("status", "UP")
 			.extractingByKey("components", as(InstanceOfAssertFactories.map(String.class, Object.class)))
@@ -40,7 +45,7 @@ class ReadinessGroupTests {
 
 	@Test
 	void theOtherPoolHasItsOwnPathWithTheNamedPoolInheritingTheDefaults() {
-		ResponseEntity<Map<String, Object>> response = new Api(this.port).get("/actuator/health/python/batch");
+		ResponseEntity<Map<String, Object>> response = new Api(this.managementPort).get("/actuator/health/python/batch");
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
 		assertThat(response.getBody()).containsEntry("status", "UP")
 			.extractingByKey("details", as(InstanceOfAssertFactories.map(String.class, Object.class)))

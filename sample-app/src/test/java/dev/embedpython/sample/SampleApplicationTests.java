@@ -1,11 +1,21 @@
 package dev.embedpython.sample;
 
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.embedpython.sample.analysis.AnalyzeRequest;
 import dev.embedpython.sample.analysis.TextAnalysis;
+import dev.embedpython.sample.render.RenderRequest;
 import dev.embedpython.sample.render.RenderedText;
+import dev.embedpython.sample.render.TemplateRenderer;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.assertj.core.api.InstanceOfAssertFactory;
 import org.assertj.core.api.MapAssert;
@@ -15,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
@@ -38,11 +49,17 @@ class SampleApplicationTests {
 	@LocalServerPort
 	private int port;
 
+	@LocalManagementPort
+	private int managementPort;
+
 	private Api api;
+
+	private Api management;
 
 	@BeforeEach
 	void createClient() {
 		this.api = new Api(this.port);
+		this.management = new Api(this.managementPort);
 	}
 
 	@Test
@@ -145,21 +162,80 @@ class SampleApplicationTests {
 	}
 
 	@Test
-	void renderWithoutValueForAPlaceholderIsPythonKeyError() {
+	void renderWithoutValueForAPlaceholderIsTheClientsError() {
 		ResponseEntity<Map<String, Object>> response = this.api.post("/api/render",
 				Map.of("template", "Hello $missing", "values", Map.of("name", "Ada")));
-		assertProblem(response, HttpStatus.INTERNAL_SERVER_ERROR);
-		assertThat(response.getBody()).containsEntry("pythonType", "KeyError")
-			.containsEntry("title", "Python error");
+		assertProblem(response, HttpStatus.UNPROCESSABLE_CONTENT);
+		assertThat(response.getBody()).containsEntry("title", "Invalid template")
+			.containsEntry("detail", "The template cannot be rendered: placeholder $missing has no value.")
+			.doesNotContainKey("pythonType");
 		assertThat(response.getBody().toString()).doesNotContain("Traceback").doesNotContain("render.py");
 	}
 
 	@Test
-	void renderWithMalformedPlaceholderIsPythonValueError() {
+	void renderWithMalformedPlaceholdersIsTheClientsError() {
+		for (String template : List.of("Costs $ 5", "Total: $", "${__class__.__init__}", "${a.b}")) {
+			ResponseEntity<Map<String, Object>> response = this.api.post("/api/render",
+					Map.of("template", template, "values", Map.of("a", "x")));
+			assertProblem(response, HttpStatus.UNPROCESSABLE_CONTENT);
+			assertThat(response.getBody()).extractingByKey("detail")
+				.asString()
+				.contains("invalid placeholder at line 1, column");
+		}
+	}
+
+	@Test
+	void renderWhoseTextWouldBeTooLongIsContentTooLargeBeforeItIsBuilt() {
+		// 100 KB of request, 500 MB of text: refused from the placeholder count, without building it.
+		String template = "$a".repeat(RenderRequest.MAX_TEMPLATE_LENGTH / 2);
 		ResponseEntity<Map<String, Object>> response = this.api.post("/api/render",
-				Map.of("template", "Costs $ 5"));
-		assertProblem(response, HttpStatus.INTERNAL_SERVER_ERROR);
-		assertThat(response.getBody()).containsEntry("pythonType", "ValueError");
+				Map.of("template", template, "values", Map.of("a", "x".repeat(RenderRequest.MAX_VALUE_LENGTH))));
+		assertProblem(response, HttpStatus.CONTENT_TOO_LARGE);
+		assertThat(response.getBody()).containsEntry("maxLength", TemplateRenderer.MAX_OUTPUT_LENGTH)
+			.extractingByKey("detail")
+			.asString()
+			.contains("500000000 characters long, more than 1000000");
+		ResponseEntity<RenderedText> largest = this.api.post("/api/render",
+				Map.of("template", "$a".repeat(100), "values", Map.of("a", "x".repeat(10_000))), RenderedText.class);
+		assertThat(largest.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(largest.getBody().length()).isEqualTo(TemplateRenderer.MAX_OUTPUT_LENGTH);
+	}
+
+	@Test
+	void renderWithTooManyOrTooLongValuesIsBadRequest() {
+		Map<String, String> many = new HashMap<>();
+		for (int i = 0; i <= RenderRequest.MAX_VALUES; i++) {
+			many.put("v" + i, "x");
+		}
+		assertProblem(this.api.post("/api/render", Map.of("template", "$v1", "values", many)),
+				HttpStatus.BAD_REQUEST);
+		assertProblem(this.api.post("/api/render", Map.of("template", "$v", "values",
+				Map.of("v", "x".repeat(RenderRequest.MAX_VALUE_LENGTH + 1)))), HttpStatus.BAD_REQUEST);
+		assertProblem(this.api.post("/api/render", Map.of("template", "$v", "values",
+				Map.of("v".repeat(RenderRequest.MAX_NAME_LENGTH + 1), "x"))), HttpStatus.BAD_REQUEST);
+	}
+
+	@Test
+	void requestBodyOverTheLimitIsContentTooLarge() {
+		String body = "{\"text\": \"" + "a".repeat(9 * 1024 * 1024) + "\"}";
+		assertProblem(this.api.postRaw("/api/analyze", body, MediaType.APPLICATION_JSON),
+				HttpStatus.CONTENT_TOO_LARGE);
+	}
+
+	@Test
+	void chunkedRequestBodyOverTheLimitIsRefusedOnceThatMuchIsRead() throws Exception {
+		byte[] body = ("{\"text\": \"" + "a".repeat(9 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
+		// An input-stream publisher has no length: the body goes chunked.
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/analyze"))
+				.header("Content-Type", "application/json")
+				.timeout(Duration.ofSeconds(60))
+				.POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(HttpStatus.BAD_REQUEST.value());
+		assertThat(response.headers().firstValue("Content-Type")).hasValue(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		// Refused while reading, not by validation after parsing all of it.
+		assertThat(response.body()).contains("\"detail\":\"Failed to read request\"").doesNotContain("\"errors\"");
 	}
 
 	@Test
@@ -190,54 +266,28 @@ class SampleApplicationTests {
 	}
 
 	@Test
-	void healthShowsPythonCompositeWithRuntimeAndOneComponentPerPool() {
-		ResponseEntity<Map<String, Object>> response = this.api.get("/actuator/health");
-		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
-		MapAssert<String, Object> python = assertThat(response.getBody())
-			.extractingByKey("components", as(JSON_OBJECT))
-			.extractingByKey("python", as(JSON_OBJECT));
-		python.containsEntry("status", "UP");
-		python.extractingByKey("components", as(JSON_OBJECT))
-			.extractingByKey("runtime", as(JSON_OBJECT))
-			.extractingByKey("details", as(JSON_OBJECT))
-			.containsEntry("bundled", true)
-			.containsKeys("version", "home");
-		python.extractingByKey("components", as(JSON_OBJECT))
-			.extractingByKey("default", as(JSON_OBJECT))
-			.extractingByKey("details", as(JSON_OBJECT))
-			.containsEntry("isolation", "own-gil")
-			.containsEntry("probe", "ok")
-			.containsKeys("active", "idle", "pending", "stuck", "timeouts", "maxSize")
-			.hasEntrySatisfying("size", (size) -> assertThat(size).asInstanceOf(INTEGER).isPositive());
-	}
-
-	@Test
-	void healthOfOnePoolHasItsOwnPath() {
-		ResponseEntity<Map<String, Object>> response = this.api.get("/actuator/health/python/default");
-		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
-		assertThat(response.getBody()).containsEntry("status", "UP")
-			.extractingByKey("details", as(JSON_OBJECT))
-			.containsEntry("probe", "ok")
-			.doesNotContainKey("version");
-		assertThat(this.api.get("/actuator/health/python/runtime").getBody()).containsEntry("status", "UP")
-			.extractingByKey("details", as(JSON_OBJECT))
-			.containsKey("version");
-		assertThat(this.api.get("/actuator/health/python/no-such-pool").getStatusCode())
-			.isEqualTo(HttpStatus.NOT_FOUND);
-	}
-
-	@Test
-	void healthProbesAreNotCountedAsPythonCalls() {
-		double before = pythonCallCount();
-		for (int i = 0; i < 3; i++) {
-			assertThat(this.api.get("/actuator/health/python").getStatusCode()).isEqualTo(HttpStatus.OK);
+	void actuatorIsOnlyOnTheManagementPort() {
+		assertThat(this.managementPort).isNotEqualTo(this.port);
+		for (String path : List.of("/actuator", "/actuator/health", "/actuator/python", "/actuator/prometheus")) {
+			assertThat(this.api.get(path).getStatusCode()).as(path).isEqualTo(HttpStatus.NOT_FOUND);
 		}
-		assertThat(pythonCallCount()).isEqualTo(before);
+		assertThat(this.api.get("/readyz").getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(this.api.get("/livez").getStatusCode()).isEqualTo(HttpStatus.OK);
+	}
+
+	@Test
+	void healthShowsNoDetailsWithoutAuthorization() {
+		ResponseEntity<Map<String, Object>> response = this.management.get("/actuator/health");
+		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(response.getBody()).containsEntry("status", "UP").doesNotContainKeys("components", "details");
+		assertThat(response.getBody().toString()).doesNotContain("/");
+		// Components are shown with details: not without authorization.
+		assertThat(this.management.get("/actuator/health/python").getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
 	}
 
 	@Test
 	void prometheusShowsPoolMeters() {
-		String scrape = this.api.getText("/actuator/prometheus");
+		String scrape = this.management.getText("/actuator/prometheus");
 		List<String> python = scrape.lines().filter((line) -> line.startsWith("python_")).toList();
 		assertThat(python).as("python meters in\n%s", scrape)
 			.anyMatch((line) -> line.startsWith("python_pool_interpreters_max{pool=\"default\"}"))
@@ -252,7 +302,7 @@ class SampleApplicationTests {
 
 	@Test
 	void pythonActuatorEndpointShowsInterpretersAndIsReadOnly() {
-		ResponseEntity<Map<String, Object>> response = this.api.get("/actuator/python");
+		ResponseEntity<Map<String, Object>> response = this.management.get("/actuator/python");
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
 		assertThat(response.getBody()).containsEntry("bundled", true)
 			.extractingByKey("pools", as(JSON_OBJECT))
@@ -261,14 +311,14 @@ class SampleApplicationTests {
 			.isNotEmpty();
 		List<Object> before = interpreterIds();
 		// With access: read-only the write operation (recycle) is not mapped; the read of one pool is, on GET.
-		assertThat(this.api.post("/actuator/python/default", Map.of()).getStatusCode())
+		assertThat(this.management.post("/actuator/python/default", Map.of()).getStatusCode())
 			.isEqualTo(HttpStatus.METHOD_NOT_ALLOWED);
 		// A recycle takes the interpreters out of the pool at once (their replacements come later): same ids, none.
 		assertThat(interpreterIds()).isEqualTo(before);
 	}
 
 	private List<Object> interpreterIds() {
-		return this.api.get("/actuator/python/default")
+		return this.management.get("/actuator/python/default")
 			.getBody()
 			.entrySet()
 			.stream()
@@ -280,10 +330,10 @@ class SampleApplicationTests {
 
 	@Test
 	void readinessAndLivenessProbesAreUpOverHttp() {
-		ResponseEntity<Map<String, Object>> readiness = this.api.get("/actuator/health/readiness");
+		ResponseEntity<Map<String, Object>> readiness = this.management.get("/actuator/health/readiness");
 		assertThat(readiness.getStatusCode()).isEqualTo(HttpStatus.OK);
 		assertThat(readiness.getBody()).containsEntry("status", "UP");
-		ResponseEntity<Map<String, Object>> liveness = this.api.get("/actuator/health/liveness");
+		ResponseEntity<Map<String, Object>> liveness = this.management.get("/actuator/health/liveness");
 		assertThat(liveness.getStatusCode()).isEqualTo(HttpStatus.OK);
 		assertThat(liveness.getBody()).containsEntry("status", "UP");
 	}
@@ -309,7 +359,7 @@ class SampleApplicationTests {
 	}
 
 	private double pythonCallCount() {
-		String scrape = this.api.getText("/actuator/prometheus");
+		String scrape = this.management.getText("/actuator/prometheus");
 		List<String> samples = scrape.lines()
 			.filter((line) -> line.startsWith("python_calls_seconds_count"))
 			.toList();

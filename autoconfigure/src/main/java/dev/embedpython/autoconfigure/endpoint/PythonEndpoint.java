@@ -13,6 +13,7 @@ import dev.embedpython.PythonPool;
 import dev.embedpython.PythonRuntime;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -23,12 +24,14 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 /**
  * {@link Endpoint @Endpoint} {@code python}: the runtime (version, home, bundled or external) and each pool with its
  * interpreters (read), one pool ({@code /python/{pool}}, read), and {@code recycle} of one pool (write: every
- * interpreter is replaced, busy ones when their session ends). Like any write operation, {@code recycle} is only
- * reachable where the user exposes the endpoint.
+ * interpreter is replaced, busy ones when their session ends). The endpoint's default access is read-only, like
+ * Boot's own endpoints that change state: {@code recycle} is reachable only with
+ * {@code management.endpoint.python.access: unrestricted} (and the endpoint exposed), even where every endpoint is
+ * exposed.
  * <p>
  * Thread contract: thread-safe.
  */
-@Endpoint(id = "python")
+@Endpoint(id = "python", defaultAccess = Access.READ_ONLY)
 public class PythonEndpoint {
 
 	private final PythonRuntime runtime;

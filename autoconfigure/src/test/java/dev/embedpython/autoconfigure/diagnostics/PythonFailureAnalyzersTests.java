@@ -1,10 +1,17 @@
 package dev.embedpython.autoconfigure.diagnostics;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import dev.embedpython.PythonCacheSecurityException;
 import dev.embedpython.PythonExtractionException;
 import dev.embedpython.PythonInitializationException;
 import dev.embedpython.PythonNotFoundException;
 import dev.embedpython.PythonVersionException;
+import dev.embedpython.runtime.PrivateTree;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -13,6 +20,7 @@ import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * Tests for the failure analyzers of Python startup failures.
@@ -28,7 +36,8 @@ class PythonFailureAnalyzersTests {
 			.hasAtLeastOneElementOfType(PythonNotFoundFailureAnalyzer.class)
 			.hasAtLeastOneElementOfType(PythonVersionFailureAnalyzer.class)
 			.hasAtLeastOneElementOfType(PythonExtractionFailureAnalyzer.class)
-			.hasAtLeastOneElementOfType(PythonInitializationFailureAnalyzer.class);
+			.hasAtLeastOneElementOfType(PythonInitializationFailureAnalyzer.class)
+			.hasAtLeastOneElementOfType(PythonCacheSecurityFailureAnalyzer.class);
 	}
 
 	@Test
@@ -53,6 +62,18 @@ class PythonFailureAnalyzersTests {
 				new PythonExtractionException("Cannot write to '/tmp/embedpython'", null));
 		assertThat(analysis.getDescription()).contains("could not be extracted").contains("/tmp/embedpython");
 		assertThat(analysis.getAction()).contains("python.cache-dir").contains("writable").contains("exec");
+	}
+
+	@Test
+	void cacheSecurityShouldNameThePathAndAPrivateCacheDir(@TempDir Path temp) throws Exception {
+		Path shared = Files.createDirectory(temp.resolve("shared"));
+		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+		PythonCacheSecurityException cause = catchThrowableOfType(PythonCacheSecurityException.class,
+				() -> PrivateTree.check(shared, "Cache directory", "Make it private."));
+		FailureAnalysis analysis = analyze(new PythonCacheSecurityFailureAnalyzer(), cause);
+		assertThat(analysis.getDescription()).contains("not private").contains("'" + shared + "' is writable by");
+		assertThat(analysis.getAction()).contains("'" + shared + "'").contains("python.cache-dir").contains("700");
+		assertThat(new PythonExtractionFailureAnalyzer().analyze(cause)).as("matched on type").isNull();
 	}
 
 	@Test

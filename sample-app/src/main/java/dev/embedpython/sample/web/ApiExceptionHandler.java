@@ -7,6 +7,9 @@ import dev.embedpython.PoolExhaustedException;
 import dev.embedpython.PythonConversionException;
 import dev.embedpython.PythonException;
 import dev.embedpython.PythonTimeoutException;
+import dev.embedpython.sample.render.InvalidTemplateException;
+import dev.embedpython.sample.render.RenderedTextTooLargeException;
+import dev.embedpython.sample.render.TemplateRenderer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +77,24 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
 			.body(problem);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> handleInvalidTemplate(InvalidTemplateException ex) {
+		// The request's own template is wrong: the client can fix it, so it gets the reason.
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
+				"The template cannot be rendered: " + ex.getMessage() + ".");
+		problem.setTitle("Invalid template");
+		return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT).body(problem);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> handleRenderedTextTooLarge(RenderedTextTooLargeException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
+				"The rendered text would be too long: " + ex.getMessage() + ".");
+		problem.setTitle("Rendered text too large");
+		problem.setProperty("maxLength", TemplateRenderer.MAX_OUTPUT_LENGTH);
+		return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem);
 	}
 
 	@ExceptionHandler
