@@ -227,30 +227,12 @@ public final class ValueConverter {
 			throw new PythonConversionException(
 					"Python value nested deeper than " + MAX_DEPTH + " levels (a self-referencing container?)");
 		}
-		if (object == this.types.none()) {
-			return null;
+		Object scalar = toJavaScalar(object);
+		if (scalar != NOT_SCALAR) {
+			return scalar;
 		}
-		if (object == this.types.trueObject()) {
-			return Boolean.TRUE;
-		}
-		if (object == this.types.falseObject()) {
-			return Boolean.FALSE;
-		}
-		int smallInt = this.types.smallIntIndex(object);
-		if (smallInt >= 0) {
-			return (long) (smallInt + PyTypes.SMALL_INT_MIN);
-		}
+		// Exact built-in containers by pointer first; subclasses by the type's flags.
 		long type = CPython.typeOf(object);
-		// Exact built-in types by pointer first; subclasses by the type's flags.
-		if (type == this.types.longType()) {
-			return toJavaInteger(object);
-		}
-		if (type == this.types.unicodeType()) {
-			return toJavaString(object);
-		}
-		if (type == this.types.floatType()) {
-			return CPython.PyFloat_AsDouble(object);
-		}
 		if (type == this.types.dictType()) {
 			return toJavaMap(object, depth);
 		}
@@ -259,9 +241,6 @@ public final class ValueConverter {
 		}
 		if (type == this.types.tupleType()) {
 			return toJavaTuple(object, depth);
-		}
-		if (type == this.types.bytesType()) {
-			return toJavaBytes(object);
 		}
 		long flags = CPython.PyType_GetFlags(type);
 		if ((flags & CPython.TPFLAGS_UNICODE_SUBCLASS) != 0) {

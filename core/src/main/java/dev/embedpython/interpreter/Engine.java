@@ -448,14 +448,7 @@ public final class Engine {
 			return;
 		}
 		catch (ExecutionException ex) {
-			Throwable cause = ex.getCause();
-			if (cause instanceof RuntimeException runtimeException) {
-				throw runtimeException;
-			}
-			if (cause instanceof Error error) {
-				throw error;
-			}
-			throw new IllegalStateException(cause);
+			throw OwnerThread.rethrow(ex);
 		}
 		catch (TimeoutException ex) {
 			if (!task.abandon()) {

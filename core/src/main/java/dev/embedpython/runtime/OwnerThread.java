@@ -123,14 +123,7 @@ public final class OwnerThread {
 					interrupted = true;
 				}
 				catch (ExecutionException ex) {
-					Throwable cause = ex.getCause();
-					if (cause instanceof RuntimeException runtimeException) {
-						throw runtimeException;
-					}
-					if (cause instanceof Error error) {
-						throw error;
-					}
-					throw new IllegalStateException(cause);
+					throw rethrow(ex);
 				}
 			}
 		}
@@ -139,6 +132,22 @@ public final class OwnerThread {
 				Thread.currentThread().interrupt();
 			}
 		}
+	}
+
+	/**
+	 * The exception a task failed with, as is when it is unchecked.
+	 * @param ex the wrapper
+	 * @return an exception to throw (an {@link Error} is thrown here)
+	 */
+	public static RuntimeException rethrow(ExecutionException ex) {
+		Throwable cause = ex.getCause();
+		if (cause instanceof RuntimeException runtimeException) {
+			return runtimeException;
+		}
+		if (cause instanceof Error error) {
+			throw error;
+		}
+		return new IllegalStateException(cause);
 	}
 
 	private void loop() {

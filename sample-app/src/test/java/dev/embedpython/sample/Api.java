@@ -62,4 +62,15 @@ final class Api {
 		return (body != null) ? body : "";
 	}
 
+	/**
+	 * The number of Python calls the Prometheus scrape of this (management) port has counted.
+	 * @return the sum of {@code python_calls_seconds_count} over its tags, 0 before the first call
+	 */
+	double pythonCallCount() {
+		return getText("/actuator/prometheus").lines()
+			.filter((line) -> line.startsWith("python_calls_seconds_count"))
+			.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.sum();
+	}
+
 }

@@ -80,25 +80,10 @@ class HealthDetailsTests {
 
 	@Test
 	void healthProbesAreNotCountedAsPythonCalls() {
-		double before = pythonCallCount();
+		double before = this.management.pythonCallCount();
 		for (int i = 0; i < 3; i++) {
 			assertThat(this.management.get("/actuator/health/python").getStatusCode()).isEqualTo(HttpStatus.OK);
 		}
-		assertThat(pythonCallCount()).isEqualTo(before);
+		assertThat(this.management.pythonCallCount()).isEqualTo(before);
 	}
-
-	private double pythonCallCount() {
-		String scrape = this.management.getText("/actuator/prometheus");
-		List<String> samples = scrape.lines()
-			.filter((line) -> line.startsWith("python_calls_seconds_count"))
-			.toList();
-		if (samples.isEmpty()) {
-			// No Python call since the start: the timer is created by the first one.
-			return 0;
-		}
-		return samples.stream()
-			.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-			.sum();
-	}
-
 }
