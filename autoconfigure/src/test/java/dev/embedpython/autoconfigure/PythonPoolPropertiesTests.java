@@ -49,7 +49,8 @@ class PythonPoolPropertiesTests {
 				assertThat(options.acquireTimeout()).isEqualTo(Duration.ofSeconds(5));
 				assertThat(options.callTimeout()).isNull();
 				assertThat(options.stuckGracePeriod()).isEqualTo(Duration.ofSeconds(5));
-				assertThat(options.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
+				// spring.lifecycle.timeout-per-shutdown-phase's default, through LifecycleProperties.
+				assertThat(options.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
 				assertThat(options.preload()).isEmpty();
 				assertThat(options.maxUses()).isZero();
 				assertThat(options.allowThreads()).isTrue();
