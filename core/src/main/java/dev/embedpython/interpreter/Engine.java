@@ -226,6 +226,11 @@ public final class Engine {
 		try {
 			setStr(config, "home", home.home().toString());
 			setStr(config, "program_name", programName);
+			Path executable = home.executable();
+			if (executable != null) {
+				// sys.executable (every interpreter copies it): subprocess and multiprocessing (spawn) start it.
+				setStr(config, "executable", executable.toString());
+			}
 			setInt(config, "isolated", 1);
 			setInt(config, "use_environment", 0);
 			setInt(config, "user_site_directory", 0);
@@ -322,6 +327,12 @@ public final class Engine {
 			for (Path sitePackages : this.home.sitePackages()) {
 				code.append("    site.addsitedir(").append(literal(sitePackages.toString())).append(")\n");
 			}
+		}
+		Path executable = this.home.executable();
+		if (executable != null && this.home.versionNumber() < 314) {
+			// 3.13 is initialized through PyConfig without it: set it in every interpreter.
+			code.append("    if not sys.executable:\n        sys.executable = sys._base_executable = ")
+				.append(literal(executable.toString())).append('\n');
 		}
 		if (isMain) {
 			// Under -Xrs the signal module installs Python's SIGINT handler; give SIGINT back to the JVM's default.
