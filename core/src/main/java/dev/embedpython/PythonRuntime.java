@@ -13,6 +13,7 @@ import dev.embedpython.interpreter.Engine;
 import dev.embedpython.pool.InterpreterPool;
 import dev.embedpython.runtime.BundledRuntime;
 import dev.embedpython.runtime.HomeResolver;
+import dev.embedpython.runtime.JarPackages;
 import dev.embedpython.runtime.PythonHome;
 import org.jspecify.annotations.Nullable;
 
@@ -100,16 +101,17 @@ public final class PythonRuntime implements AutoCloseable {
 			long start = System.nanoTime();
 			BundledRuntime.Extraction extraction = null;
 			PythonHome home;
+			ClassLoader contextLoader = Thread.currentThread().getContextClassLoader();
+			ClassLoader loader = (contextLoader != null) ? contextLoader : PythonRuntime.class.getClassLoader();
 			if (options.home() != null) {
 				home = HomeResolver.resolve(options.home());
 			}
 			else {
-				ClassLoader loader = Thread.currentThread().getContextClassLoader();
-				extraction = BundledRuntime.extract(options.cacheDir(),
-						(loader != null) ? loader : PythonRuntime.class.getClassLoader());
+				extraction = BundledRuntime.extract(options.cacheDir(), loader);
 				home = HomeResolver.resolveBundled(extraction.directory());
 			}
-			Engine engine = Engine.start(home, options.paths());
+			List<Path> packagePaths = installPackages(options, loader, home);
+			Engine engine = Engine.start(home, options.paths(), packagePaths);
 			PythonRuntime runtime;
 			try {
 				runtime = new PythonRuntime(options, engine, extraction, System.nanoTime() - start);
@@ -127,6 +129,35 @@ public final class PythonRuntime implements AutoCloseable {
 							+ TimeUnit.NANOSECONDS.toMillis(runtime.extraction.nanos()) + " ms" : ""));
 			return runtime;
 		}
+	}
+
+	/**
+	 * Find Python packages shipped in jars (JavaCPP presets layout), extract them next to the runtime, load their
+	 * native libraries and answer the directories for {@code sys.path}; nothing when there are none.
+	 */
+	private static List<Path> installPackages(RuntimeOptions options, ClassLoader loader, PythonHome home) {
+		long start = System.nanoTime();
+		List<JarPackages.Found> found = JarPackages.find(loader);
+		if (found.isEmpty()) {
+			return List.of();
+		}
+		List<JarPackages.Installed> installed = JarPackages.install(options.cacheDir(), found,
+				home.versionNumber());
+		if (installed.isEmpty()) {
+			return List.of();
+		}
+		long nanos = System.nanoTime() - start;
+		boolean extracted = installed.stream().anyMatch(JarPackages.Installed::extracted);
+		logger.log(Level.INFO, () -> "Python packages from jars: " + installed.stream()
+			.map(JarPackages.Installed::toString).collect(java.util.stream.Collectors.joining(", "))
+				+ (extracted ? "; extracted" : "; verified") + " in " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms");
+		List<Path> paths = new ArrayList<>();
+		for (JarPackages.Installed one : installed) {
+			if (one.pythonPath() != null) {
+				paths.add(one.pythonPath());
+			}
+		}
+		return paths;
 	}
 
 	private static PythonRuntime adopt(Unfinalized previous, RuntimeOptions options) {

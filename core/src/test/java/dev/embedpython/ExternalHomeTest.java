@@ -107,4 +107,24 @@ class ExternalHomeTest {
 		assertThat(resolved.configuredHome()).isEqualTo(venv);
 	}
 
+	@Test
+	void executableIsTheVenvsOrTheHomesInterpreterWhenItIsExecutable(@TempDir Path temp) throws Exception {
+		Path home = temp.resolve("home");
+		Files.createDirectories(home.resolve("lib/python3.13"));
+		Files.writeString(home.resolve("lib/python3.13/os.py"), "");
+		Files.writeString(home.resolve("libpython3.13.so"), "");
+		Path program = Files.createDirectories(home.resolve("bin")).resolve("python3.13");
+		Files.writeString(program, "");
+		assertThat(HomeResolver.resolve(home).executable()).as("no exec bit").isNull();
+		Files.setPosixFilePermissions(program, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+		assertThat(HomeResolver.resolve(home).executable()).isEqualTo(program);
+		Path venv = Files.createDirectories(temp.resolve("venv/bin"));
+		Files.writeString(venv.resolveSibling("pyvenv.cfg"), "home = " + home.resolve("bin") + "\n");
+		assertThat(HomeResolver.resolve(venv.getParent()).executable()).as("the venv has none").isEqualTo(program);
+		Path venvProgram = Files.createFile(venv.resolve("python3"),
+				java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+						java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+		assertThat(HomeResolver.resolve(venv.getParent()).executable()).isEqualTo(venvProgram);
+	}
+
 }

@@ -211,6 +211,20 @@ public final class CPython {
 
 	public static native int PyObject_IsInstance(long object, long type);
 
+	// Buffer protocol (buffer.html): Py_buffer is 80 bytes, the same layout in 3.13 and 3.14 (pybuffer.h)
+
+	public static native int PyObject_GetBuffer(long exporter, long view, int flags);
+
+	public static native void PyBuffer_Release(long view);
+
+	public static native int PyBuffer_IsContiguous(long view, byte order);
+
+	public static native long PyByteArray_FromStringAndSize(long string, long size);
+
+	public static native long PyByteArray_AsString(long bytearray);
+
+	public static native long PyMemoryView_FromObject(long object);
+
 	// Modules and code
 
 	public static native long PyImport_ImportModule(byte[] name);

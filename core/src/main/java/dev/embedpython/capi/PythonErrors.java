@@ -32,6 +32,9 @@ public final class PythonErrors {
 
 	private static final String SUBINTERPRETER_REFUSAL = "does not support loading in subinterpreters";
 
+	/** numpy's refusal to initialize in a second interpreter (numpy/_core/src/multiarray/multiarraymodule.c). */
+	private static final String ONCE_PER_PROCESS = "cannot load module more than once per process";
+
 	private static final int MAX_CHAIN = 16;
 
 	private static volatile long syntaxErrorType;
@@ -154,7 +157,12 @@ public final class PythonErrors {
 					intAttribute(exception, OFFSET));
 		}
 		if (message.contains(SUBINTERPRETER_REFUSAL)) {
-			message = message + " (this module can only be used in a pool with SHARED_GIL or MAIN isolation)";
+			message = message + " (this module can only be used in a pool with SHARED_GIL or MAIN isolation, e.g. "
+					+ "python.pools.numeric.isolation: main)";
+		}
+		else if (message.contains(ONCE_PER_PROCESS)) {
+			message = message + " (this extension module loads in one interpreter per process: import it only in "
+					+ "the main interpreter, from a pool with MAIN isolation, e.g. python.pools.numeric.isolation: main)";
 		}
 		return new PythonException(typeName, message, traceback, cause);
 	}

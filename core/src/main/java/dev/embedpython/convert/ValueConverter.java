@@ -165,9 +165,12 @@ public final class ValueConverter {
 				throw ex;
 			}
 		}
+		if (BufferArrays.isPrimitiveArray(value)) {
+			return BufferArrays.toPython(value);
+		}
 		throw new PythonConversionException("Cannot convert Java " + value.getClass().getName()
 				+ " to Python: supported are null, Boolean, Integer, Long, Short, Byte, BigInteger, Double, Float, "
-				+ "String, byte[], List, Map and Set");
+				+ "String, byte[], double[], float[], long[], int[], short[], List, Map and Set");
 	}
 
 	/**
@@ -446,7 +449,7 @@ public final class ValueConverter {
 		return new BigInteger(bytes);
 	}
 
-	private static String pythonTypeName(long type) {
+	static String pythonTypeName(long type) {
 		// A metaclass's __getattribute__ may reassign the object's __class__: own the type while reading it.
 		CPython.Py_IncRef(type);
 		try {

@@ -100,10 +100,14 @@ public final class Engine {
 
 	private final List<Path> paths = new CopyOnWriteArrayList<>();
 
+	/** Directories appended to {@code sys.path}: Python packages from jars. */
+	private final List<Path> packagePaths;
+
 	private volatile boolean finished;
 
 	private Engine(PythonHome home, String version, PyTypes types, Interpreter main, List<Path> paths,
-			int generation) {
+			List<Path> packagePaths, int generation) {
+		this.packagePaths = List.copyOf(packagePaths);
 		this.generation = generation;
 		this.home = home;
 		this.version = version;
@@ -121,8 +125,20 @@ public final class Engine {
 	 * @throws PythonInitializationException if CPython refuses to initialize
 	 */
 	public static Engine start(PythonHome home, List<Path> paths) {
+		return start(home, paths, List.of());
+	}
+
+	/**
+	 * Load and initialize CPython.
+	 * @param home the installation
+	 * @param paths directories to prepend to {@code sys.path}
+	 * @param packagePaths directories to append to {@code sys.path} (Python packages from jars)
+	 * @return the running engine
+	 * @throws PythonInitializationException if CPython refuses to initialize
+	 */
+	public static Engine start(PythonHome home, List<Path> paths, List<Path> packagePaths) {
 		NativeLibrary lib = load(home);
-		return OwnerThread.get().call(() -> initialize(lib, home, paths));
+		return OwnerThread.get().call(() -> initialize(lib, home, paths, packagePaths));
 	}
 
 	private static NativeLibrary load(PythonHome home) {
@@ -167,7 +183,7 @@ public final class Engine {
 		}
 	}
 
-	private static Engine initialize(NativeLibrary lib, PythonHome home, List<Path> paths) {
+	private static Engine initialize(NativeLibrary lib, PythonHome home, List<Path> paths, List<Path> packagePaths) {
 		if (CPython.Py_IsInitialized() != 0) {
 			throw new PythonInitializationException("CPython is already initialized in this process by someone else",
 					null);
@@ -190,7 +206,7 @@ public final class Engine {
 		try {
 			main.initNamespace();
 			version = new Pointer(CPython.Py_GetVersion()).getString(0, "UTF-8").split(" ", 2)[0];
-			Engine engine = new Engine(home, version, types, main, paths, generation);
+			Engine engine = new Engine(home, version, types, main, paths, packagePaths, generation);
 			engine.bootstrap(main, true);
 			CPython.PyEval_SaveThread();
 			return engine;
@@ -210,6 +226,11 @@ public final class Engine {
 		try {
 			setStr(config, "home", home.home().toString());
 			setStr(config, "program_name", programName);
+			Path executable = home.executable();
+			if (executable != null) {
+				// sys.executable (every interpreter copies it): subprocess and multiprocessing (spawn) start it.
+				setStr(config, "executable", executable.toString());
+			}
 			setInt(config, "isolated", 1);
 			setInt(config, "use_environment", 0);
 			setInt(config, "user_site_directory", 0);
@@ -294,11 +315,24 @@ public final class Engine {
 			code.append(literal(path.toAbsolutePath().toString())).append(", ");
 		}
 		code.append("]):\n        if p not in sys.path:\n            sys.path.insert(0, p)\n");
+		if (!this.packagePaths.isEmpty()) {
+			code.append("    for p in [");
+			for (Path path : this.packagePaths) {
+				code.append(literal(path.toAbsolutePath().toString())).append(", ");
+			}
+			code.append("]:\n        if p not in sys.path:\n            sys.path.append(p)\n");
+		}
 		if (!this.home.sitePackages().isEmpty()) {
 			code.append("    import site\n");
 			for (Path sitePackages : this.home.sitePackages()) {
 				code.append("    site.addsitedir(").append(literal(sitePackages.toString())).append(")\n");
 			}
+		}
+		Path executable = this.home.executable();
+		if (executable != null && this.home.versionNumber() < 314) {
+			// 3.13 is initialized through PyConfig without it: set it in every interpreter.
+			code.append("    if not sys.executable:\n        sys.executable = sys._base_executable = ")
+				.append(literal(executable.toString())).append('\n');
 		}
 		if (isMain) {
 			// Under -Xrs the signal module installs Python's SIGINT handler; give SIGINT back to the JVM's default.

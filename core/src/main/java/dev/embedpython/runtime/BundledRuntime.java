@@ -45,6 +45,7 @@ import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.function.Predicate;
 import java.util.zip.CRC32;
 
 import dev.embedpython.PythonCacheSecurityException;
@@ -75,7 +76,8 @@ import org.jspecify.annotations.Nullable;
  * {@code sitecustomize}/{@code usercustomize} modules that are not are refused, since Python runs them at start.
  * <p>
  * A cache directory on a read-only file system (a container image) is only verified: nothing is written, and no
- * lock is taken but the in-use lock. {@link #main} extracts at image build time.
+ * lock is taken but the in-use lock. {@link #main} extracts at image build time, with the Python packages from
+ * jars on the same class path ({@link JarPackages}).
  * <p>
  * Thread contract: thread-safe; concurrent callers in one JVM are serialized.
  */
@@ -92,7 +94,8 @@ public final class BundledRuntime {
 
 	static final String IN_USE = ".embedpython-in-use";
 
-	private static final String FORMAT = "embedpython-extraction-v3";
+	// v4: bin/python3.X is part of the tree; a v3 tree is replaced by a new generation.
+	static final String FORMAT = "embedpython-extraction-v4";
 
 	/** How long to wait for another process's extraction by default. */
 	static final Duration LOCK_TIMEOUT = Duration.ofMinutes(2);
@@ -109,6 +112,9 @@ public final class BundledRuntime {
 		.compile("(.*/)?([^/]+\\.pth|(__pycache__/)?(sitecustomize|usercustomize)((\\.[^/]*)?\\.(py|pyc|so)|/.*))");
 
 	private static final int REPORTED_FILES = 10;
+
+	/** The interpreter program, extracted with its exec bit for {@code sys.executable}. */
+	static final Pattern EXECUTABLE = Pattern.compile("bin/python3\\.[0-9]+");
 
 	private static final Logger logger = System.getLogger(BundledRuntime.class.getName());
 
@@ -154,8 +160,15 @@ public final class BundledRuntime {
 		}
 		try {
 			ClassLoader loader = Thread.currentThread().getContextClassLoader();
-			Extraction extraction = extract(Path.of(args[0]),
-					(loader != null) ? loader : BundledRuntime.class.getClassLoader());
+			ClassLoader classLoader = (loader != null) ? loader : BundledRuntime.class.getClassLoader();
+			Extraction extraction = extract(Path.of(args[0]), classLoader);
+			// Python packages from jars on the same class path are extracted too (not loaded).
+			List<JarPackages.Found> found = JarPackages.find(classLoader);
+			if (!found.isEmpty()) {
+				String[] parts = extraction.version().split("[.-]");
+				JarPackages.extractAll(Path.of(args[0]), found,
+						Integer.parseInt(parts[0]) * 100 + Integer.parseInt(parts[1]));
+			}
 			out.println(extraction.directory());
 			return 0;
 		}
@@ -188,6 +201,48 @@ public final class BundledRuntime {
 					+ "or configure the home of an installed CPython 3.13+", null);
 		}
 		String version = readVersion(pom);
+		URL jar;
+		try {
+			jar = new URL(pom.toString().replace(POM_PROPERTIES, ""));
+		}
+		catch (java.net.MalformedURLException ex) {
+			throw new PythonExtractionException("Cannot read " + pom + ": " + ex.getMessage(), ex);
+		}
+		Artifact artifact = new Artifact("cpython", version, jar, ROOT, BundledRuntime::isNeeded,
+				(relative) -> EXECUTABLE.matcher(relative).matches());
+		return extract(cacheDir, artifact, lockTimeout, start);
+	}
+
+	/**
+	 * What to extract from one jar: the entries under {@code resourceRoot} that {@code needed} accepts.
+	 *
+	 * @param name the artifact's name, e.g. {@code cpython}
+	 * @param version its version
+	 * @param jar the jar's base URL ({@code jar:...!/})
+	 * @param resourceRoot the directory in the jar that becomes the tree
+	 * @param needed which paths (relative to the resource root) to extract
+	 * @param executable which paths get the exec bit (libraries always do)
+	 */
+	record Artifact(String name, String version, URL jar, String resourceRoot, Predicate<String> needed,
+			Predicate<String> executable) {
+
+		String prefix() {
+			return this.name + "-" + this.version + ".";
+		}
+
+		String describe() {
+			return ("cpython".equals(this.name) ? "the bundled CPython " : this.name + " ") + this.version;
+		}
+
+	}
+
+	/**
+	 * Make sure a valid extraction of an artifact exists under the cache root, with the same lock, checks and
+	 * layout as the runtime's.
+	 */
+	static Extraction extract(Path cacheDir, Artifact artifact, Duration lockTimeout, long start) {
+		String version = artifact.version();
+		String prefix = artifact.prefix();
 		Path root = cacheDir.toAbsolutePath().normalize();
 		synchronized (LOCK) {
 			try {
@@ -199,21 +254,21 @@ public final class BundledRuntime {
 								+ "'), or configure a cache directory that only this user can write.");
 				// access(W_OK): false on a read-only mount (EROFS) even for root, and for a directory this user cannot write.
 				if (!Files.isWritable(root)) {
-					return verifyReadOnly(root, version, start);
+					return verifyReadOnly(root, artifact, start);
 				}
-				Path lockFile = root.resolve(prefix(version) + "lock");
+				Path lockFile = root.resolve(prefix + "lock");
 				try (FileChannel channel = openLock(lockFile)) {
 					FileLock lock = acquire(channel, lockFile, root, lockTimeout);
 					try {
 						recordHolder(channel);
-						removeStaging(root, version);
-						Path tree = newestValid(root, version);
+						removeStaging(root, prefix);
+						Path tree = newestValid(root, prefix);
 						boolean extracted = (tree == null);
 						if (tree == null) {
-							tree = extractInto(pom, root, version);
+							tree = extractInto(artifact, root);
 						}
 						hold(tree);
-						removeUnused(root, version, tree);
+						removeUnused(root, prefix, tree);
 						return new Extraction(tree, version, extracted, false, System.nanoTime() - start);
 					}
 					finally {
@@ -222,28 +277,26 @@ public final class BundledRuntime {
 				}
 			}
 			catch (IOException ex) {
-				throw new PythonExtractionException("Cannot extract the bundled CPython " + version + " into '" + root
-						+ "': " + ex + "; make sure the cache directory is writable and has ~60 MB free, "
+				throw new PythonExtractionException("Cannot extract " + artifact.describe() + " into '" + root
+						+ "': " + ex + "; make sure the cache directory is writable and has "
+						+ ("cpython".equals(artifact.name()) ? "~60 MB" : "room for it") + " free, "
 						+ "or configure another cache directory", ex);
 			}
 		}
 	}
 
-	private static Extraction verifyReadOnly(Path root, String version, long start) throws IOException {
-		Path tree = newestValid(root, version);
+	private static Extraction verifyReadOnly(Path root, Artifact artifact, long start) throws IOException {
+		Path tree = newestValid(root, artifact.prefix());
 		if (tree == null) {
 			throw new PythonExtractionException("The cache directory '" + root + "' is read-only and holds no valid "
-					+ "extraction of the bundled CPython " + version + " (a directory " + prefix(version)
+					+ "extraction of " + artifact.describe() + " (a directory " + artifact.prefix()
 					+ "r<n>): extract it when the image is built, as the user that runs the application: java -cp "
-					+ "<embedpython-core jar>:<cpython-" + version + "-linux-x86_64 jar> " + BundledRuntime.class.getName()
-					+ " '" + root + "'; or configure a writable cache directory", null);
+					+ "<embedpython-core jar>:<cpython-linux-x86_64 jar>[:<package jars>] "
+					+ BundledRuntime.class.getName() + " '" + root + "'; or configure a writable cache directory",
+					null);
 		}
 		hold(tree);
-		return new Extraction(tree, version, false, true, System.nanoTime() - start);
-	}
-
-	private static String prefix(String version) {
-		return "cpython-" + version + ".";
+		return new Extraction(tree, artifact.version(), false, true, System.nanoTime() - start);
 	}
 
 	private static String readVersion(URL pom) {
@@ -370,8 +423,8 @@ public final class BundledRuntime {
 	// --- trees ------------------------------------------------------------------------------------------------
 
 	/** The trees of this version, newest first. */
-	private static List<Path> trees(Path root, String version) throws IOException {
-		Pattern name = Pattern.compile(Pattern.quote(prefix(version)) + "r([0-9]{1,9})");
+	private static List<Path> trees(Path root, String prefix) throws IOException {
+		Pattern name = Pattern.compile(Pattern.quote(prefix) + "r([0-9]{1,9})");
 		Map<Path, Integer> generations = new HashMap<>();
 		try (Stream<Path> list = Files.list(root)) {
 			list.forEach((path) -> {
@@ -386,8 +439,8 @@ public final class BundledRuntime {
 		return trees;
 	}
 
-	private static @Nullable Path newestValid(Path root, String version) throws IOException {
-		for (Path tree : trees(root, version)) {
+	private static @Nullable Path newestValid(Path root, String prefix) throws IOException {
+		for (Path tree : trees(root, prefix)) {
 			String damage = verify(tree);
 			if (damage == null) {
 				return tree;
@@ -417,8 +470,12 @@ public final class BundledRuntime {
 			return "no " + (found.containsKey(MANIFEST) ? MARKER : MANIFEST);
 		}
 		byte[] manifestBytes = Files.readAllBytes(tree.resolve(MANIFEST));
-		if (!(FORMAT + " " + sha256(manifestBytes))
-			.equals(Files.readString(tree.resolve(MARKER), StandardCharsets.UTF_8).trim())) {
+		String marker = Files.readString(tree.resolve(MARKER), StandardCharsets.UTF_8).trim();
+		if (!(FORMAT + " " + sha256(manifestBytes)).equals(marker)) {
+			if (!marker.startsWith(FORMAT + " ") && marker.startsWith("embedpython-extraction-")) {
+				return "written by an earlier embedpython in the format " + marker.split(" ", 2)[0] + ", not "
+						+ FORMAT;
+			}
 			return MARKER + " does not match " + MANIFEST;
 		}
 		found.remove(MANIFEST);
@@ -487,8 +544,8 @@ public final class BundledRuntime {
 	}
 
 	/** Delete the trees of this version that no JVM holds, never the one in use here. */
-	private static void removeUnused(Path root, String version, Path keep) throws IOException {
-		for (Path tree : trees(root, version)) {
+	private static void removeUnused(Path root, String prefix, Path keep) throws IOException {
+		for (Path tree : trees(root, prefix)) {
 			if (tree.equals(keep) || held.containsKey(tree)) {
 				continue;
 			}
@@ -509,28 +566,29 @@ public final class BundledRuntime {
 		}
 	}
 
-	private static void removeStaging(Path root, String version) throws IOException {
+	private static void removeStaging(Path root, String prefix) throws IOException {
 		// Staging directories are written under the extraction lock, which this process holds: any is left over.
 		try (Stream<Path> list = Files.list(root)) {
 			for (Path staging : (Iterable<Path>) list
-				.filter((p) -> p.getFileName().toString().startsWith(prefix(version) + "staging-"))::iterator) {
+				.filter((p) -> p.getFileName().toString().startsWith(prefix + "staging-"))::iterator) {
 				PrivateTree.delete(staging);
 			}
 		}
 	}
 
-	private static Path extractInto(URL pom, Path root, String version) throws IOException {
+	private static Path extractInto(Artifact artifact, Path root) throws IOException {
+		String prefix = artifact.prefix();
 		int generation = 1;
-		for (Path tree : trees(root, version)) {
+		for (Path tree : trees(root, prefix)) {
 			generation = Math.max(generation, Integer.parseInt(tree.getFileName().toString()
-				.substring(prefix(version).length() + 1)) + 1);
+				.substring(prefix.length() + 1)) + 1);
 		}
-		Path target = root.resolve(prefix(version) + "r" + generation);
-		Path staging = Files.createTempDirectory(root, prefix(version) + "staging-",
+		Path target = root.resolve(prefix + "r" + generation);
+		Path staging = Files.createTempDirectory(root, prefix + "staging-",
 				PosixFilePermissions.asFileAttribute(PrivateTree.DIRECTORY));
 		boolean moved = false;
 		try {
-			writeTree(pom, staging);
+			writeTree(artifact, staging);
 			// The rename is the switch: a tree is complete, or not there.
 			Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
 			moved = true;
@@ -548,11 +606,12 @@ public final class BundledRuntime {
 		}
 	}
 
-	private static void writeTree(URL pom, Path staging) throws IOException {
+	private static void writeTree(Artifact artifact, Path staging) throws IOException {
+		String resourceRoot = artifact.resourceRoot();
 		StringBuilder manifest = new StringBuilder();
-		URLConnection connection = new URL(pom.toString().replace(POM_PROPERTIES, "")).openConnection();
+		URLConnection connection = artifact.jar().openConnection();
 		if (!(connection instanceof JarURLConnection jarConnection)) {
-			throw new IOException("the bundled runtime is not in a jar: " + pom);
+			throw new IOException(artifact.describe() + " is not in a jar: " + artifact.jar());
 		}
 		jarConnection.setUseCaches(false);
 		byte[] buffer = new byte[1 << 16];
@@ -561,14 +620,14 @@ public final class BundledRuntime {
 			List<JarEntry> entries = new ArrayList<>();
 			for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements();) {
 				JarEntry entry = e.nextElement();
-				if (!entry.isDirectory() && entry.getName().startsWith(ROOT)
-						&& isNeeded(entry.getName().substring(ROOT.length()))) {
+				if (!entry.isDirectory() && entry.getName().startsWith(resourceRoot)
+						&& artifact.needed().test(entry.getName().substring(resourceRoot.length()))) {
 					entries.add(entry);
 				}
 			}
 			entries.sort(Comparator.comparing(JarEntry::getName));
 			for (JarEntry entry : entries) {
-				String relative = entry.getName().substring(ROOT.length());
+				String relative = entry.getName().substring(resourceRoot.length());
 				Path file = staging.resolve(relative).normalize();
 				if (!file.startsWith(staging) || relative.contains("\\")) {
 					throw new IOException("refusing entry outside the target: " + entry.getName());
@@ -576,8 +635,9 @@ public final class BundledRuntime {
 				PrivateTree.createDirectories(file.getParent());
 				CRC32 crc = new CRC32();
 				long size = 0;
-				Files.createFile(file, PosixFilePermissions
-					.asFileAttribute(isLibrary(relative) ? LIBRARY_PERMISSIONS : PrivateTree.FILE));
+				Files.createFile(file, PosixFilePermissions.asFileAttribute(
+						(isLibrary(relative) || artifact.executable().test(relative)) ? LIBRARY_PERMISSIONS
+								: PrivateTree.FILE));
 				try (InputStream in = jar.getInputStream(entry);
 						OutputStream out = Files.newOutputStream(file, LinkOption.NOFOLLOW_LINKS)) {
 					for (int n; (n = in.read(buffer)) > 0;) {
@@ -607,6 +667,9 @@ public final class BundledRuntime {
 	}
 
 	static boolean isNeeded(String relative) {
+		if (EXECUTABLE.matcher(relative).matches()) {
+			return true;
+		}
 		if (relative.indexOf('/') < 0) {
 			return relative.startsWith("libpython") || relative.startsWith("libffi.so");
 		}

@@ -28,6 +28,23 @@ public record PythonHome(Path home, Path library, String minorVersion, @Nullable
 		return versionNumber(this.minorVersion);
 	}
 
+	/**
+	 * The installation's interpreter program, for {@code sys.executable}: {@code bin/python3.X} (or
+	 * {@code bin/python3}) of the configured directory (a venv's own) or of the prefix, if it is an executable file.
+	 * @return the program, or {@code null} if there is none (then {@code sys.executable} stays empty)
+	 */
+	public @Nullable Path executable() {
+		for (Path dir : java.util.List.of(this.configuredHome, this.home)) {
+			for (String name : java.util.List.of("python" + this.minorVersion, "python3")) {
+				Path candidate = dir.resolve("bin").resolve(name);
+				if (java.nio.file.Files.isRegularFile(candidate) && java.nio.file.Files.isExecutable(candidate)) {
+					return candidate;
+				}
+			}
+		}
+		return null;
+	}
+
 	static int versionNumber(String minorVersion) {
 		String[] parts = minorVersion.split("\\.");
 		return Integer.parseInt(parts[0]) * 100 + Integer.parseInt(parts[1]);

@@ -214,7 +214,7 @@ class BundledRuntimeTest {
 			forged.append(line).append('\n');
 		}
 		Files.writeString(home.resolve(BundledRuntime.MANIFEST), forged);
-		Files.writeString(home.resolve(BundledRuntime.MARKER), "embedpython-extraction-v3 " + HexFormat.of()
+		Files.writeString(home.resolve(BundledRuntime.MARKER), BundledRuntime.FORMAT + " " + HexFormat.of()
 			.formatHex(MessageDigest.getInstance("SHA-256").digest(forged.toString().getBytes(StandardCharsets.UTF_8)))
 				+ "\n");
 		assertThat(BundledRuntime.verify(home)).as("a forgery by this user passes: the check does not defend "
@@ -409,7 +409,9 @@ class BundledRuntimeTest {
 		assertThat(BundledRuntime.isNeeded("lib/python3.14/json/__init__.py")).isTrue();
 		assertThat(BundledRuntime.isNeeded("lib/python3.14/test/test_os.py")).isFalse();
 		assertThat(BundledRuntime.isNeeded("include/python3.14/Python.h")).isFalse();
-		assertThat(BundledRuntime.isNeeded("bin/python3.14")).isFalse();
+		assertThat(BundledRuntime.isNeeded("bin/python3.14")).isTrue();
+		assertThat(BundledRuntime.isNeeded("bin/python3.14-config")).isFalse();
+		assertThat(BundledRuntime.isNeeded("bin/pip3")).isFalse();
 	}
 
 	private String version() throws Exception {

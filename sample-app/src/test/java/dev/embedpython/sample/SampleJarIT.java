@@ -47,6 +47,13 @@ class SampleJarIT {
 					"{\"template\": \"Dear $name\", \"values\": {\"name\": \"Ada\"}}");
 			assertThat(render.statusCode()).isEqualTo(200);
 			assertThat(render.body()).contains("\"text\":\"Dear Ada\"");
+			// numpy and openblas, nested jars under BOOT-INF/lib, were extracted beside the runtime.
+			HttpResponse<String> similarity = app.post("/api/similarity",
+					"{\"texts\": [\"the cat sat\", \"The cat sat!\", \"stocks fell\"]}");
+			assertThat(similarity.statusCode()).as(similarity.body()).isEqualTo(200);
+			assertThat(similarity.body()).startsWith("{\"texts\":3,\"matrix\":[[").contains(",0.0]");
+			assertThat(app.output).anyMatch((line) -> line.contains("Python packages from jars: numpy 2.4.2-1.5.13 "
+					+ "(numpy-2.4.2-1.5.13-linux-x86_64.jar -> " + App.cacheDir().resolve("numpy-2.4.2-1.5.13.r")));
 			// classpath:python/ inside the jar was extracted under the configured cache directory.
 			HttpResponse<String> info = app.get("/api/python");
 			assertThat(info.body()).contains("\"bundled\":true").contains(App.cacheDir().toString());

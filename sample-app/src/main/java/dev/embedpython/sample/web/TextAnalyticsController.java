@@ -10,6 +10,9 @@ import dev.embedpython.sample.analysis.TextAnalysis;
 import dev.embedpython.sample.render.RenderRequest;
 import dev.embedpython.sample.render.RenderedText;
 import dev.embedpython.sample.render.TemplateRenderer;
+import dev.embedpython.sample.similarity.PythonSimilarity;
+import dev.embedpython.sample.similarity.Similarity;
+import dev.embedpython.sample.similarity.SimilarityRequest;
 import jakarta.validation.Valid;
 
 import org.springframework.http.MediaType;
@@ -34,8 +37,11 @@ class TextAnalyticsController {
 
 	private final TemplateRenderer renderer;
 
+	private final PythonSimilarity similarity;
+
 	TextAnalyticsController(PythonTextAnalyzer pythonAnalyzer, JavaTextAnalyzer javaAnalyzer,
-			TemplateRenderer renderer) {
+			TemplateRenderer renderer, PythonSimilarity similarity) {
+		this.similarity = similarity;
 		this.pythonAnalyzer = pythonAnalyzer;
 		this.javaAnalyzer = javaAnalyzer;
 		this.renderer = renderer;
@@ -55,6 +61,11 @@ class TextAnalyticsController {
 	RenderedText render(@Valid @RequestBody RenderRequest request) {
 		Map<String, String> values = (request.values() != null) ? request.values() : Map.of();
 		return this.renderer.render(Objects.requireNonNull(request.template()), values);
+	}
+
+	@PostMapping(path = "/similarity", consumes = MediaType.APPLICATION_JSON_VALUE)
+	Similarity similarity(@Valid @RequestBody SimilarityRequest request) {
+		return this.similarity.compare(Objects.requireNonNull(request.texts()));
 	}
 
 }
