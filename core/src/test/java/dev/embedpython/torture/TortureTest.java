@@ -39,6 +39,12 @@ class TortureTest {
 		if (!extra.isBlank()) {
 			args.addAll(List.of(extra.trim().split("\\s+")));
 		}
+		else if (python313) {
+			// CPython 3.13.5 itself aborts (free(): invalid pointer, double free) ending or finalizing interpreters
+			// whose sqlite3 functions ran on several threads, with this engine and the one before it; 3.14 does not.
+			// README, "Supported", says so. Every other kind runs on 3.13.
+			args.addAll(List.of("--exclude", "sqlite"));
+		}
 		if (seconds > 300) {
 			// A soak: the leaks CPython is known for (interpreter create/end, re-initialization) add up.
 			args.addAll(List.of("--rss-limit-mb", "4096", "--restart-interval-ms", "60000"));
