@@ -547,16 +547,10 @@ public final class Interpreter {
 			return new EndAttempt(CompletableFuture.allOf(this.disposals.toArray(new CompletableFuture<?>[0])), null);
 		}
 		attach();
-		int foreign = 0;
-		for (long t = CPython.PyInterpreterState_ThreadHead(this.state); t != 0; t = CPython.PyThreadState_Next(t)) {
-			if (t != mine.pointer()) {
-				foreign++;
-			}
-		}
-		if (foreign > 0) {
-			String names = pythonThreads(PYTHON_THREADS);
+		// Every other registered state was claimed above: python-main's own is the only one left to know.
+		String blockedBy = foreignThreads(Set.of(mine.pointer()));
+		if (blockedBy != null) {
 			detach();
-			String blockedBy = foreign + " Python thread(s) still running" + (names.isEmpty() ? "" : " " + names);
 			this.endBlockedBy = blockedBy;
 			return new EndAttempt(null, blockedBy);
 		}
@@ -623,21 +617,30 @@ public final class Interpreter {
 		}
 		attach();
 		try {
-			int foreign = 0;
-			for (long t = CPython.PyInterpreterState_ThreadHead(this.state); t != 0; t = CPython.PyThreadState_Next(t)) {
-				if (!known.contains(t)) {
-					foreign++;
-				}
-			}
-			if (foreign == 0) {
-				return null;
-			}
-			String names = pythonThreads(PYTHON_THREADS);
-			return foreign + " Python thread(s) still running" + (names.isEmpty() ? "" : " " + names);
+			return foreignThreads(known);
 		}
 		finally {
 			detach();
 		}
+	}
+
+	/**
+	 * Count the thread states in CPython's list of this interpreter that are not {@code known} (Python threads, or
+	 * threads started with {@code _thread}), and name the {@code threading} ones. Called attached.
+	 * @return what still runs, or {@code null} when nothing does
+	 */
+	private @Nullable String foreignThreads(Set<Long> known) {
+		int foreign = 0;
+		for (long t = CPython.PyInterpreterState_ThreadHead(this.state); t != 0; t = CPython.PyThreadState_Next(t)) {
+			if (!known.contains(t)) {
+				foreign++;
+			}
+		}
+		if (foreign == 0) {
+			return null;
+		}
+		String names = pythonThreads(PYTHON_THREADS);
+		return foreign + " Python thread(s) still running" + (names.isEmpty() ? "" : " " + names);
 	}
 
 	/**

@@ -381,10 +381,7 @@ public final class InterpreterPool implements PythonPool {
 		if (before == PoolEntry.STUCK) {
 			// The stuck call has returned: its replacement is serving; end it now (MAIN can only go back).
 			if (main && !closing) {
-				this.idle.offerFirst(entry);
-				if (this.closed.get() && entry.retireIdle()) {
-					this.idle.remove(entry);
-				}
+				returnToIdle(entry, true);
 			}
 			else {
 				this.entries.remove(entry);
@@ -405,19 +402,26 @@ public final class InterpreterPool implements PythonPool {
 				replace(entry, reason);
 			}
 			else {
-				this.idle.offerFirst(entry);
-				if (this.closed.get() && entry.retireIdle()) {
-					// close() drained the idle deque just before this entry came back.
-					this.idle.remove(entry);
-					if (!main) {
-						this.entries.remove(entry);
-						endLater(entry);
-					}
-				}
+				returnToIdle(entry, main);
 			}
 		}
 		if (this.closed.get()) {
 			signalReleased();
+		}
+	}
+
+	/**
+	 * Put an entry given back IDLE into the deque; if {@link #close()} drained the deque just before, retire it as
+	 * close would have (a sub-interpreter ends, the main interpreter only leaves rotation).
+	 */
+	private void returnToIdle(PoolEntry entry, boolean main) {
+		this.idle.offerFirst(entry);
+		if (this.closed.get() && entry.retireIdle()) {
+			this.idle.remove(entry);
+			if (!main) {
+				this.entries.remove(entry);
+				endLater(entry);
+			}
 		}
 	}
 
