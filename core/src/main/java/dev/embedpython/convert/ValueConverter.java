@@ -225,6 +225,24 @@ public final class ValueConverter {
 		return toJava(object, 0);
 	}
 
+	/**
+	 * Convert a Python object (borrowed) to a Java value of the requested type: the one entry the interpreter layer
+	 * uses. Primitive-array targets read any object exporting a contiguous buffer in one copy; everything else
+	 * converts by kind and is then coerced.
+	 * @param <T> the requested type
+	 * @param object the object
+	 * @param type the requested type ({@code Object.class} for the natural mapping)
+	 * @return the value
+	 * @throws PythonConversionException if the object cannot become a {@code T}
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> @Nullable T toJava(long object, Class<T> type) {
+		if (BufferArrays.isTarget(type) && object != none()) {
+			return (T) BufferArrays.toJava(object, type);
+		}
+		return coerce(toJava(object), type);
+	}
+
 	private @Nullable Object toJava(long object, int depth) {
 		if (depth > MAX_DEPTH) {
 			throw new PythonConversionException(

@@ -12,7 +12,6 @@ import dev.embedpython.PythonSession;
 import dev.embedpython.PythonTimeoutException;
 import dev.embedpython.capi.CPython;
 import dev.embedpython.capi.PythonErrors;
-import dev.embedpython.convert.BufferArrays;
 import dev.embedpython.convert.ValueConverter;
 import dev.embedpython.interpreter.CallerThread;
 import dev.embedpython.interpreter.Interpreter;
@@ -135,14 +134,9 @@ final class PooledSession implements PythonSession {
 		return run("<get>", null, (interpreter) -> toJava(interpreter.get(name), type));
 	}
 
-	@SuppressWarnings("unchecked")
 	private <T> @Nullable T toJava(long object, Class<T> type) {
 		try {
-			if (BufferArrays.isTarget(type) && object != this.converter.none()) {
-				// numpy arrays, array.array, memoryview, bytes...: one copy through the buffer protocol
-				return (T) BufferArrays.toJava(object, type);
-			}
-			return ValueConverter.coerce(this.converter.toJava(object), type);
+			return this.converter.toJava(object, type);
 		}
 		finally {
 			this.converter.release(object);
