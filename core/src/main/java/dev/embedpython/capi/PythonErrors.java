@@ -2,17 +2,16 @@ package dev.embedpython.capi;
 
 import java.nio.charset.StandardCharsets;
 
-import dev.embedpython.PythonException;
-import dev.embedpython.PythonSyntaxException;
-import dev.embedpython.PythonTimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one choke point for C-API failures: every {@code NULL} or {@code -1} result goes through {@link #check} and
- * becomes a {@link PythonException} carrying the Python type, message, traceback and cause chain. The raised
- * exception is consumed, so the interpreter is clean afterwards.
+ * The one choke point for C-API failures: every {@code NULL} or {@code -1} result goes through {@link #check}, which
+ * consumes the raised exception (the interpreter is clean afterwards), reads it into a {@link RaisedError} (type,
+ * message, traceback, syntax position, cause chain) and throws what the installed {@link ErrorTranslator} makes of
+ * it. Also the C-string helper of the binding.
  * <p>
- * Thread contract: stateless; call with an attached thread state of the interpreter that raised.
+ * Thread contract: stateless apart from the process-wide settings; call with an attached thread state of the
+ * interpreter that raised.
  */
 public final class PythonErrors {
 
@@ -30,14 +29,11 @@ public final class PythonErrors {
 
 	private static final byte[] SUPPRESS_CONTEXT = cstring("__suppress_context__");
 
-	private static final String SUBINTERPRETER_REFUSAL = "does not support loading in subinterpreters";
-
-	/** numpy's refusal to initialize in a second interpreter (numpy/_core/src/multiarray/multiarraymodule.c). */
-	private static final String ONCE_PER_PROCESS = "cannot load module more than once per process";
-
 	private static final int MAX_CHAIN = 16;
 
 	private static volatile long syntaxErrorType;
+
+	private static volatile ErrorTranslator translator = (error) -> new IllegalStateException(error.describe());
 
 	private PythonErrors() {
 	}
@@ -51,14 +47,22 @@ public final class PythonErrors {
 	}
 
 	/**
+	 * Install the translation of Python errors into Java exceptions. Called once per runtime start.
+	 * @param errorTranslator the translator
+	 */
+	public static void setTranslator(ErrorTranslator errorTranslator) {
+		translator = errorTranslator;
+	}
+
+	/**
 	 * Check a {@code PyObject*} result.
 	 * @param result the result
 	 * @return the result if not {@code NULL}
-	 * @throws PythonException if it is {@code NULL}
+	 * @throws RuntimeException the translated Python error if it is {@code NULL}
 	 */
 	public static long check(long result) {
 		if (result == 0) {
-			throw fetch();
+			throw raised();
 		}
 		return result;
 	}
@@ -67,26 +71,35 @@ public final class PythonErrors {
 	 * Check an {@code int} status result.
 	 * @param result the result
 	 * @return the result if not {@code -1}
-	 * @throws PythonException if it is {@code -1}
+	 * @throws RuntimeException the translated Python error if it is {@code -1}
 	 */
 	public static int check(int result) {
 		if (result == -1) {
-			throw fetch();
+			throw raised();
 		}
 		return result;
 	}
 
 	/**
-	 * Consume the raised exception and turn it into a Java exception.
-	 * @return the exception to throw
+	 * Consume the raised exception and translate it into the Java exception to throw.
+	 * @return the exception
 	 */
-	public static PythonException fetch() {
+	public static RuntimeException raised() {
+		return translator.translate(fetch());
+	}
+
+	/**
+	 * Consume the raised exception and read it.
+	 * @return the error
+	 */
+	public static RaisedError fetch() {
 		long exception = CPython.PyErr_GetRaisedException();
 		if (exception == 0) {
-			return new PythonException("SystemError", "a C-API call failed without setting an exception", "", null);
+			return new RaisedError("SystemError", "a C-API call failed without setting an exception", "", false, 0, 0,
+					null);
 		}
 		try {
-			return translate(exception, new long[MAX_CHAIN + 1], 0);
+			return read(exception, new long[MAX_CHAIN + 1], 0);
 		}
 		finally {
 			CPython.Py_DecRef(exception);
@@ -94,48 +107,31 @@ public final class PythonErrors {
 	}
 
 	/**
-	 * The exception for a call the pool's watchdog interrupted (or that overran its timeout in C code).
-	 * @param raised the {@code TimeoutError} the call raised, or {@code null} if it finished without one
-	 * @param detail what overran: pool, limit, elapsed time
-	 * @return the exception to throw
-	 */
-	public static PythonTimeoutException timeout(@Nullable PythonException raised, String detail) {
-		PythonTimeoutException timeout = new PythonTimeoutException("TimeoutError",
-				(raised != null && !raised.pythonMessage().isEmpty()) ? raised.pythonMessage() + " (" + detail + ")"
-						: detail,
-				(raised != null) ? raised.pythonTraceback() : "", (raised != null) ? raised.getCause() : null);
-		if (raised != null) {
-			timeout.setStackTrace(raised.getStackTrace());
-		}
-		return timeout;
-	}
-
-	/**
-	 * Translate one exception and, recursively, its cause or context.
+	 * Read one exception and, recursively, its cause or context.
 	 * @param exception the exception, kept alive by the caller
 	 * @param chain the addresses of the exceptions above this one ({@code chain[0..depth)}): all alive, because each
 	 * level holds a reference to the next while it translates it, so an address seen again is the same exception
 	 * (a {@code __cause__}/{@code __context__} cycle, which Python allows by assignment)
 	 * @param depth how many exceptions are above this one
 	 */
-	private static PythonException translate(long exception, long[] chain, int depth) {
+	private static RaisedError read(long exception, long[] chain, int depth) {
 		chain[depth] = exception;
 		long type = CPython.typeOf(exception);
 		// __str__, __qualname__ and the traceback run Python code, which may reassign __class__: own the type.
 		CPython.Py_IncRef(type);
 		try {
-			return translateOwned(exception, type, chain, depth);
+			return readOwned(exception, type, chain, depth);
 		}
 		finally {
 			CPython.Py_DecRef(type);
 		}
 	}
 
-	private static PythonException translateOwned(long exception, long type, long[] chain, int depth) {
+	private static RaisedError readOwned(long exception, long type, long[] chain, int depth) {
 		String typeName = typeName(type);
 		String message = stringOf(exception);
 		String traceback = formatTraceback(exception, typeName, message);
-		PythonException cause = null;
+		RaisedError cause = null;
 		if (depth < MAX_CHAIN) {
 			long next = CPython.PyException_GetCause(exception);
 			if (next == 0 && !isTrue(exception, SUPPRESS_CONTEXT)) {
@@ -144,7 +140,7 @@ public final class PythonErrors {
 			if (next != 0) {
 				try {
 					if (!contains(chain, depth + 1, next)) {
-						cause = translate(next, chain, depth + 1);
+						cause = read(next, chain, depth + 1);
 					}
 				}
 				finally {
@@ -153,18 +149,10 @@ public final class PythonErrors {
 			}
 		}
 		if (syntaxErrorType != 0 && CPython.PyType_IsSubtype(type, syntaxErrorType) == 1) {
-			return new PythonSyntaxException(typeName, message, traceback, cause, intAttribute(exception, LINENO),
-					intAttribute(exception, OFFSET));
+			return new RaisedError(typeName, message, traceback, true, intAttribute(exception, LINENO),
+					intAttribute(exception, OFFSET), cause);
 		}
-		if (message.contains(SUBINTERPRETER_REFUSAL)) {
-			message = message + " (this module can only be used in a pool with SHARED_GIL or MAIN isolation, e.g. "
-					+ "python.pools.numeric.isolation: main)";
-		}
-		else if (message.contains(ONCE_PER_PROCESS)) {
-			message = message + " (this extension module loads in one interpreter per process: import it only in "
-					+ "the main interpreter, from a pool with MAIN isolation, e.g. python.pools.numeric.isolation: main)";
-		}
-		return new PythonException(typeName, message, traceback, cause);
+		return new RaisedError(typeName, message, traceback, false, 0, 0, cause);
 	}
 
 	private static boolean contains(long[] addresses, int count, long address) {

@@ -5,9 +5,9 @@ import java.nio.charset.StandardCharsets;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.embedpython.PythonConversionException;
-import dev.embedpython.PythonException;
 import dev.embedpython.capi.CPython;
 import dev.embedpython.capi.PythonErrors;
+import dev.embedpython.capi.RaisedError;
 
 /**
  * Java primitive arrays to and from any Python object that exports a buffer (the buffer protocol: numpy arrays,
@@ -147,9 +147,9 @@ public final class BufferArrays {
 			view.clear();
 			long address = Pointer.nativeValue(view);
 			if (CPython.PyObject_GetBuffer(object, address, PYBUF_RECORDS_RO) != 0) {
-				PythonException cause = PythonErrors.fetch();
+				RaisedError cause = PythonErrors.fetch();
 				throw new PythonConversionException("Cannot convert Python " + typeName(object) + " to "
-						+ type.getSimpleName() + ": it exports no buffer (" + cause.getMessage() + "); expected a "
+						+ type.getSimpleName() + ": it exports no buffer (" + cause.describe() + "); expected a "
 						+ "C-contiguous " + dimensions + "-dimensional buffer of " + element.description
 						+ ", such as a numpy array, array.array or memoryview");
 			}

@@ -296,7 +296,7 @@ public final class ValueConverter {
 					}
 				}
 				if (CPython.PyErr_Occurred() != 0) {
-					throw PythonErrors.fetch();
+					throw PythonErrors.raised();
 				}
 			}
 			finally {
@@ -311,7 +311,7 @@ public final class ValueConverter {
 	private static String toJavaString(long object) {
 		String text = Scratch.get().string(object);
 		if (text == null) {
-			throw PythonErrors.fetch();
+			throw PythonErrors.raised();
 		}
 		return text;
 	}
@@ -455,14 +455,14 @@ public final class ValueConverter {
 		CPython.PyErr_Clear();
 		long size = CPython.PyLong_AsNativeBytes(object, null, 0, CPython.ASNATIVEBYTES_BIG_ENDIAN);
 		if (size < 0) {
-			throw PythonErrors.fetch();
+			throw PythonErrors.raised();
 		}
 		if (size > MAX_ARRAY) {
 			throw new PythonConversionException("Python int of " + size + " bytes is too large for a Java BigInteger");
 		}
 		byte[] bytes = new byte[(int) size];
 		if (CPython.PyLong_AsNativeBytes(object, bytes, size, CPython.ASNATIVEBYTES_BIG_ENDIAN) < 0) {
-			throw PythonErrors.fetch();
+			throw PythonErrors.raised();
 		}
 		return new BigInteger(bytes);
 	}

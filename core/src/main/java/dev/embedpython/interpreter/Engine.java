@@ -1,11 +1,10 @@
 package dev.embedpython.interpreter;
 
-import java.nio.charset.StandardCharsets;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,59 +18,40 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
-
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
-import com.sun.jna.Pointer;
 import dev.embedpython.Isolation;
-import dev.embedpython.PoolOptions;
 import dev.embedpython.PythonException;
-import dev.embedpython.PythonExtractionException;
 import dev.embedpython.PythonInitializationException;
 import dev.embedpython.capi.CPython;
-import dev.embedpython.capi.InitConfigApi;
-import dev.embedpython.capi.LegacyInitApi;
 import dev.embedpython.capi.PyStatus;
 import dev.embedpython.capi.PythonErrors;
 import dev.embedpython.convert.PyTypes;
 import dev.embedpython.convert.ValueConverter;
+import dev.embedpython.runtime.CPythonLoader;
 import dev.embedpython.runtime.OwnerThread;
 import dev.embedpython.runtime.PythonHome;
+import dev.embedpython.support.Threads;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One initialized CPython: loads libpython (RTLD_GLOBAL), initializes it on {@code python-main} from an isolated
- * configuration without signal handlers, creates and ends sub-interpreters there, and finalizes it there with the
- * original main thread state.
+ * One initialized CPython and its interpreters: starts it on {@code python-main} (through {@link CPythonLoader}),
+ * prepares each interpreter's {@code sys.path}, creates sub-interpreters from an {@link InterpreterSpec}, ends them
+ * when no thread uses them any more, and finalizes CPython with the original main thread state, unless something
+ * still runs in it.
  * <p>
- * Thread contract: {@link #start}, {@link #createInterpreter}, {@link #endInterpreter} and {@link #finish} may be
- * called from any thread; they run on {@code python-main}, one at a time. Accessors are thread-safe.
+ * Thread contract: {@link #start}, {@link #createInterpreter}, {@link #setUpMain}, {@link #endInterpreter} and
+ * {@link #finish} may be called from any platform thread; CPython-level work runs on {@code python-main}, one task
+ * at a time. Accessors are thread-safe.
  */
 public final class Engine {
 
 	private static final Logger logger = System.getLogger(Engine.class.getName());
 
-	private static final int RTLD_LAZY = 0x1;
-
-	private static final int RTLD_GLOBAL = 0x100;
-
-	private static final Object LOAD_LOCK = new Object();
-
-	private static @Nullable NativeLibrary library;
-
-	private static @Nullable Path libraryPath;
-
-	/** Wide strings handed to the 3.13 global setters must outlive initialization. */
-	private static final List<Memory> LEGACY_STRINGS = new ArrayList<>();
-
 	/** Each initialization of CPython in this JVM is a new generation (see {@link CallerThread}). */
 	private static final AtomicInteger GENERATIONS = new AtomicInteger();
 
-	private final int generation;
+	private final Generation generation;
 
 	/** Retired sub-interpreters waiting for live threads to delete their own thread states. */
 	private final Set<Interpreter> deferred = ConcurrentHashMap.newKeySet();
@@ -81,10 +61,6 @@ public final class Engine {
 	private final PythonHome home;
 
 	private final String version;
-
-	private final ValueConverter converter;
-
-	private final PyTypes types;
 
 	private final Interpreter main;
 
@@ -105,14 +81,12 @@ public final class Engine {
 
 	private volatile boolean finished;
 
-	private Engine(PythonHome home, String version, PyTypes types, Interpreter main, List<Path> paths,
-			List<Path> packagePaths, int generation) {
+	private Engine(PythonHome home, String version, Generation generation, Interpreter main, List<Path> paths,
+			List<Path> packagePaths) {
 		this.packagePaths = List.copyOf(packagePaths);
 		this.generation = generation;
 		this.home = home;
 		this.version = version;
-		this.types = types;
-		this.converter = new ValueConverter(types);
 		this.main = main;
 		this.paths.addAll(paths);
 	}
@@ -137,76 +111,24 @@ public final class Engine {
 	 * @throws PythonInitializationException if CPython refuses to initialize
 	 */
 	public static Engine start(PythonHome home, List<Path> paths, List<Path> packagePaths) {
-		NativeLibrary lib = load(home);
-		return OwnerThread.get().call(() -> initialize(lib, home, paths, packagePaths));
+		NativeLibrary library = CPythonLoader.load(home);
+		return OwnerThread.get().call(() -> initialize(library, home, paths, packagePaths));
 	}
 
-	private static NativeLibrary load(PythonHome home) {
-		synchronized (LOAD_LOCK) {
-			if (library != null) {
-				if (!home.library().equals(libraryPath)) {
-					throw new PythonInitializationException("This JVM has already loaded CPython from '" + libraryPath
-							+ "'; one JVM can host only one libpython, so '" + home.library()
-							+ "' cannot be used. Restart the JVM to switch Python installations.", null);
-				}
-				return library;
-			}
-			Map<String, Object> options = new HashMap<>();
-			options.put(Library.OPTION_OPEN_FLAGS, RTLD_LAZY | RTLD_GLOBAL);
-			options.put(Library.OPTION_STRING_ENCODING, StandardCharsets.UTF_8.name());
-			try {
-				if (home.libffi() != null) {
-					// _ctypes' rpath does not look beside libpython: load the bundled libffi by absolute path first.
-					NativeLibrary.getInstance(home.libffi().toString(), options);
-				}
-				NativeLibrary lib = NativeLibrary.getInstance(home.library().toString(), options);
-				CPython.bind(lib);
-				if (home.versionNumber() >= 314) {
-					InitConfigApi.bind(lib);
-				}
-				else {
-					LegacyInitApi.bind(lib);
-				}
-				library = lib;
-				libraryPath = home.library();
-				return lib;
-			}
-			catch (UnsatisfiedLinkError ex) {
-				String message = String.valueOf(ex.getMessage());
-				if (message.contains("failed to map segment") || message.contains("Operation not permitted")) {
-					throw new PythonExtractionException("Cannot load '" + home.library() + "': " + message
-							+ "; its directory is probably on a filesystem mounted noexec. Configure a cache directory on "
-							+ "an exec-mountable filesystem.", ex);
-				}
-				throw new PythonInitializationException("Cannot load '" + home.library() + "': " + message, ex);
-			}
-		}
-	}
-
-	private static Engine initialize(NativeLibrary lib, PythonHome home, List<Path> paths, List<Path> packagePaths) {
-		if (CPython.Py_IsInitialized() != 0) {
-			throw new PythonInitializationException("CPython is already initialized in this process by someone else",
-					null);
-		}
-		String programName = "python" + home.minorVersion();
-		if (home.versionNumber() >= 314) {
-			initializeWithInitConfig(home, programName);
-		}
-		else {
-			initializeLegacy(home, programName);
-		}
+	private static Engine initialize(NativeLibrary library, PythonHome home, List<Path> paths,
+			List<Path> packagePaths) {
+		CPythonLoader.initialize(home);
 		// python-main now holds the GIL with the original main thread state.
 		long mainThreadState = CPython.PyThreadState_GetUnchecked();
-		int generation = GENERATIONS.incrementAndGet();
-		PyTypes types = PyTypes.lookup(lib);
+		PyTypes types = PyTypes.lookup(library);
 		PythonErrors.setSyntaxErrorType(types.syntaxError());
+		PythonErrors.setTranslator(PythonExceptions.INSTANCE);
+		Generation generation = new Generation(GENERATIONS.incrementAndGet(), types, new ValueConverter(types));
 		Interpreter main = new Interpreter(CPython.PyInterpreterState_Main(), Isolation.MAIN, generation,
 				mainThreadState, "main");
-		String version;
 		try {
 			main.initNamespace();
-			version = new Pointer(CPython.Py_GetVersion()).getString(0, "UTF-8").split(" ", 2)[0];
-			Engine engine = new Engine(home, version, types, main, paths, packagePaths, generation);
+			Engine engine = new Engine(home, CPythonLoader.version(), generation, main, paths, packagePaths);
 			engine.bootstrap(main, true);
 			CPython.PyEval_SaveThread();
 			return engine;
@@ -216,92 +138,6 @@ public final class Engine {
 			main.finalizeMain();
 			throw new PythonInitializationException("CPython started but its bootstrap failed: " + ex.getMessage(), ex);
 		}
-	}
-
-	private static void initializeWithInitConfig(PythonHome home, String programName) {
-		long config = InitConfigApi.PyInitConfig_Create();
-		if (config == 0) {
-			throw new PythonInitializationException("PyInitConfig_Create failed (out of memory)", null);
-		}
-		try {
-			setStr(config, "home", home.home().toString());
-			setStr(config, "program_name", programName);
-			Path executable = home.executable();
-			if (executable != null) {
-				// sys.executable (every interpreter copies it): subprocess and multiprocessing (spawn) start it.
-				setStr(config, "executable", executable.toString());
-			}
-			setInt(config, "isolated", 1);
-			setInt(config, "use_environment", 0);
-			setInt(config, "user_site_directory", 0);
-			setInt(config, "install_signal_handlers", 0);
-			setInt(config, "parse_argv", 0);
-			setInt(config, "utf8_mode", 1);
-			if (InitConfigApi.Py_InitializeFromInitConfig(config) < 0) {
-				throw new PythonInitializationException(
-						"CPython " + home.minorVersion() + " failed to initialize from '" + home.home() + "': "
-								+ initConfigError(config), null);
-			}
-		}
-		finally {
-			InitConfigApi.PyInitConfig_Free(config);
-		}
-	}
-
-	private static void setStr(long config, String name, String value) {
-		if (InitConfigApi.PyInitConfig_SetStr(config, PythonErrors.cstring(name), PythonErrors.cstring(value)) < 0) {
-			throw new PythonInitializationException("Invalid init config '" + name + "': " + initConfigError(config),
-					null);
-		}
-	}
-
-	private static void setInt(long config, String name, long value) {
-		if (InitConfigApi.PyInitConfig_SetInt(config, PythonErrors.cstring(name), value) < 0) {
-			throw new PythonInitializationException("Invalid init config '" + name + "': " + initConfigError(config),
-					null);
-		}
-	}
-
-	private static String initConfigError(long config) {
-		long[] message = new long[1];
-		if (InitConfigApi.PyInitConfig_GetError(config, message) == 1 && message[0] != 0) {
-			return new Pointer(message[0]).getString(0, "UTF-8");
-		}
-		return "unknown error";
-	}
-
-	private static void initializeLegacy(PythonHome home, String programName) {
-		Memory name = wide(programName);
-		Memory homeText = wide(home.home().toString());
-		LegacyInitApi.Py_SetProgramName(name);
-		LegacyInitApi.Py_SetPythonHome(homeText);
-		Memory config = new Memory(LegacyInitApi.CONFIG_BUFFER_SIZE);
-		config.clear();
-		// The isolated config already gives install_signal_handlers=0, isolated=1, no user site, PYTHON* ignored.
-		LegacyInitApi.PyConfig_InitIsolatedConfig(config);
-		try {
-			PyStatus status = LegacyInitApi.Py_InitializeFromConfig(config);
-			if (status.isException()) {
-				throw new PythonInitializationException("CPython " + home.minorVersion() + " failed to initialize from '"
-						+ home.home() + "': " + status.describe(), null);
-			}
-		}
-		finally {
-			LegacyInitApi.PyConfig_Clear(config);
-		}
-	}
-
-	private static Memory wide(String text) {
-		// wchar_t is UTF-32 in native byte order on Linux.
-		byte[] utf32 = text.getBytes(java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN
-				? java.nio.charset.Charset.forName("UTF-32LE") : java.nio.charset.Charset.forName("UTF-32BE"));
-		Memory memory = new Memory(utf32.length + 4L);
-		memory.clear();
-		memory.write(0, utf32, 0, utf32.length);
-		synchronized (LEGACY_STRINGS) {
-			LEGACY_STRINGS.add(memory);
-		}
-		return memory;
 	}
 
 	/**
@@ -349,7 +185,7 @@ public final class Engine {
 	 * @param text the text
 	 * @return a single-quoted literal with escapes
 	 */
-	public static String literal(String text) {
+	private static String literal(String text) {
 		StringBuilder literal = new StringBuilder("'");
 		text.codePoints().forEach((cp) -> {
 			if (cp == '\\' || cp == '\'') {
@@ -393,21 +229,23 @@ public final class Engine {
 
 	/**
 	 * Create a sub-interpreter: {@code Py_NewInterpreterFromConfig} and the bootstrap on {@code python-main}, then
-	 * the preloads and the init script on a set-up thread of its own, bounded by the pool's creation timeout, so
-	 * that a preload that never returns blocks neither {@code python-main} nor the caller for longer.
-	 * @param options the pool's options
+	 * the preloads and the init script on a set-up thread of its own (see {@link InterpreterSetup}).
+	 * @param spec what to create
 	 * @return the new interpreter, detached
 	 * @throws PythonInitializationException if creation fails or the set-up fails or overruns (naming the pool,
 	 * the module or script, with the Python exception as the cause); the interpreter is ended again
 	 */
-	public Interpreter createInterpreter(PoolOptions options) {
+	public Interpreter createInterpreter(InterpreterSpec spec) {
+		if (spec.isolation() == Isolation.MAIN) {
+			throw new IllegalArgumentException("The main interpreter exists once; set it up with setUpMain()");
+		}
 		checkRunning();
-		Interpreter interpreter = OwnerThread.get().call(() -> newInterpreter(options));
+		Interpreter interpreter = OwnerThread.get().call(() -> newInterpreter(spec));
 		try {
-			setUp(interpreter, options);
+			InterpreterSetup.run(this, interpreter, spec);
 		}
 		catch (RuntimeException | Error ex) {
-			if (!(ex instanceof SetupAbandoned)) {
+			if (!(ex instanceof InterpreterSetup.Abandoned)) {
 				endInterpreter(interpreter);
 			}
 			throw ex;
@@ -415,16 +253,28 @@ public final class Engine {
 		return interpreter;
 	}
 
-	private Interpreter newInterpreter(PoolOptions options) {
-		boolean own = options.isolation() == Isolation.OWN_GIL;
+	/**
+	 * Run a spec's preloads and init script in the main interpreter (see {@link InterpreterSetup}).
+	 * @param spec what to set up
+	 * @return the main interpreter
+	 * @throws PythonInitializationException if a step fails or overruns
+	 */
+	public Interpreter setUpMain(InterpreterSpec spec) {
+		checkRunning();
+		InterpreterSetup.run(this, this.main, spec);
+		return this.main;
+	}
+
+	private Interpreter newInterpreter(InterpreterSpec spec) {
+		boolean own = spec.isolation() == Isolation.OWN_GIL;
 		// PyInterpreterConfig: use_main_obmalloc, allow_fork, allow_exec, allow_threads, allow_daemon_threads,
 		// check_multi_interp_extensions, gil (1 = shared, 2 = own); identical in 3.12-3.14.
 		Memory config = new Memory(32);
 		config.clear();
 		config.setInt(0, own ? 0 : 1);
-		config.setInt(4, options.allowFork() ? 1 : 0);
-		config.setInt(8, options.allowExec() ? 1 : 0);
-		config.setInt(12, options.allowThreads() ? 1 : 0);
+		config.setInt(4, spec.allowFork() ? 1 : 0);
+		config.setInt(8, spec.allowExec() ? 1 : 0);
+		config.setInt(12, spec.allowThreads() ? 1 : 0);
 		config.setInt(16, 0);
 		config.setInt(20, own ? 1 : 0);
 		config.setInt(24, own ? 2 : 1);
@@ -435,12 +285,12 @@ public final class Engine {
 		PyStatus status = CPython.Py_NewInterpreterFromConfig(threadState, config);
 		if (status.isException()) {
 			this.main.detach();
-			throw new PythonInitializationException("Pool '" + options.name() + "': cannot create a sub-interpreter: "
+			throw new PythonInitializationException("Pool '" + spec.label() + "': cannot create a sub-interpreter: "
 					+ status.describe(), null);
 		}
 		long state = CPython.PyThreadState_GetInterpreter(threadState[0]);
-		Interpreter interpreter = new Interpreter(state, options.isolation(), this.generation, threadState[0],
-				options.name());
+		Interpreter interpreter = new Interpreter(state, spec.isolation(), this.generation, threadState[0],
+				spec.label());
 		try {
 			interpreter.initNamespace();
 			bootstrap(interpreter, false);
@@ -450,182 +300,12 @@ public final class Engine {
 			CPython.PyEval_SaveThread();
 			this.live.add(interpreter);
 			attemptEnd(interpreter);
-			throw new PythonInitializationException("Pool '" + options.name()
+			throw new PythonInitializationException("Pool '" + spec.label()
 					+ "': bootstrapping a new sub-interpreter failed: " + ex.getMessage(), ex);
 		}
 		CPython.PyEval_SaveThread();
 		this.live.add(interpreter);
 		return interpreter;
-	}
-
-	/**
-	 * Import the pool's preloads and run its init script in an interpreter, on a set-up thread of its own (which
-	 * leaves its thread state to the dead-thread purge), waiting at most the pool's creation timeout. On timeout
-	 * the set-up is interrupted with {@code TimeoutError} and abandoned: a sub-interpreter is ended when the set-up
-	 * returns.
-	 * @param interpreter the interpreter (a new sub-interpreter or the main one)
-	 * @param options the pool's options
-	 * @throws PythonInitializationException if a step fails or overruns
-	 */
-	public void setUp(Interpreter interpreter, PoolOptions options) {
-		String script = options.initScript();
-		if (options.preload().isEmpty() && (script == null || script.isBlank())) {
-			return;
-		}
-		SetupTask task = new SetupTask(interpreter, options);
-		Thread thread = new Thread(task, "python-setup-" + options.name() + "-" + interpreter.id());
-		thread.setDaemon(true);
-		thread.start();
-		java.time.Duration timeout = options.creationTimeout();
-		try {
-			task.done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-			return;
-		}
-		catch (ExecutionException ex) {
-			throw OwnerThread.rethrow(ex);
-		}
-		catch (TimeoutException ex) {
-			if (!task.abandon()) {
-				// It finished just now.
-				OwnerThread.awaitUninterruptibly(task.done);
-				return;
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			if (!task.abandon()) {
-				OwnerThread.awaitUninterruptibly(task.done);
-				return;
-			}
-		}
-		task.interrupt();
-		throw new SetupAbandoned("Pool '" + options.name() + "': creating an interpreter did not finish within "
-				+ timeout.toMillis() + " ms (the creation timeout): " + task.step
-				+ " was still running; it was interrupted with TimeoutError and the interpreter is ended when it "
-				+ "returns. Check that module for work at import time, or raise the creation timeout.");
-	}
-
-	/**
-	 * The set-up of one interpreter on a thread of its own.
-	 */
-	private final class SetupTask implements Runnable {
-
-		private static final int RUNNING = 0;
-
-		private static final int DONE = 1;
-
-		private static final int ABANDONED = 2;
-
-		private final Interpreter interpreter;
-
-		private final PoolOptions options;
-
-		private final CompletableFuture<Void> done = new CompletableFuture<>();
-
-		private final AtomicInteger phase = new AtomicInteger(RUNNING);
-
-		private volatile String step = "the set-up";
-
-		private volatile long ident;
-
-		SetupTask(Interpreter interpreter, PoolOptions options) {
-			this.interpreter = interpreter;
-			this.options = options;
-		}
-
-		@Override
-		public void run() {
-			try {
-				this.ident = this.interpreter.attach().ident();
-				try {
-					for (String module : this.options.preload()) {
-						this.step = "preload module '" + module + "'";
-						this.interpreter.exec("import " + module);
-					}
-					String script = this.options.initScript();
-					if (script != null && !script.isBlank()) {
-						this.step = "the init script";
-						this.interpreter.exec(script);
-					}
-				}
-				finally {
-					this.interpreter.detach();
-				}
-				this.done.complete(null);
-			}
-			catch (PythonException ex) {
-				this.done.completeExceptionally(withContext(ex, "Pool '" + this.options.name() + "': " + this.step
-						+ " failed in a new interpreter: "));
-			}
-			catch (Throwable ex) {
-				this.done.completeExceptionally(new PythonInitializationException("Pool '" + this.options.name()
-						+ "': " + this.step + " failed in a new interpreter: " + ex, ex));
-			}
-			finally {
-				if (!this.phase.compareAndSet(RUNNING, DONE) && this.interpreter.isolation() != Isolation.MAIN) {
-					logger.log(Level.WARNING, "Pool '" + this.options.name() + "': the abandoned set-up of "
-							+ this.interpreter + " returned; ending the interpreter");
-					endInterpreter(this.interpreter);
-				}
-			}
-		}
-
-		boolean abandon() {
-			return this.phase.compareAndSet(RUNNING, ABANDONED);
-		}
-
-		/** Raise TimeoutError in the set-up thread, from a thread attached to the same interpreter. */
-		void interrupt() {
-			long target = this.ident;
-			if (target == 0) {
-				return;
-			}
-			Thread interrupter = new Thread(() -> {
-				try {
-					this.interpreter.attach();
-					try {
-						CPython.PyThreadState_SetAsyncExc(target, Engine.this.types.timeoutError());
-					}
-					finally {
-						this.interpreter.detach();
-					}
-				}
-				catch (RuntimeException ex) {
-					// The interpreter ended meanwhile: nothing left to interrupt.
-				}
-			}, "python-setup-interrupt-" + this.options.name());
-			interrupter.setDaemon(true);
-			interrupter.start();
-		}
-
-	}
-
-	/**
-	 * The same Python exception with a message that says where it happened; the original is the cause.
-	 */
-	private static PythonException withContext(PythonException ex, String context) {
-		PythonException result;
-		if (ex instanceof dev.embedpython.PythonSyntaxException syntax) {
-			result = new dev.embedpython.PythonSyntaxException(ex.pythonType(), context + ex.pythonMessage(),
-					ex.pythonTraceback(), ex, syntax.line(), syntax.column());
-		}
-		else {
-			result = new PythonException(ex.pythonType(), context + ex.pythonMessage(), ex.pythonTraceback(), ex);
-		}
-		return result;
-	}
-
-	/**
-	 * The set-up overran its bound and was abandoned: the set-up thread ends the interpreter when it returns.
-	 */
-	private static final class SetupAbandoned extends PythonInitializationException {
-
-		private static final long serialVersionUID = 1L;
-
-		SetupAbandoned(String message) {
-			super(message, null);
-		}
-
 	}
 
 	/**
@@ -696,11 +376,8 @@ public final class Engine {
 
 	private synchronized void startReaper() {
 		if (this.reaper == null) {
-			ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (runnable) -> {
-				Thread thread = new Thread(runnable, "python-reaper");
-				thread.setDaemon(true);
-				return thread;
-			});
+			ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+					Threads.factory("python-reaper"));
 			executor.scheduleWithFixedDelay(() -> OwnerThread.get().execute("reaping retired interpreters",
 					this::reapDeferred), 1, 1, TimeUnit.SECONDS);
 			this.reaper = executor;
@@ -769,14 +446,6 @@ public final class Engine {
 	 */
 	public int liveSubinterpreters() {
 		return this.live.size();
-	}
-
-	/**
-	 * Addresses of the static objects and exception types.
-	 * @return the types
-	 */
-	public PyTypes types() {
-		return this.types;
 	}
 
 	/**
@@ -890,14 +559,6 @@ public final class Engine {
 	}
 
 	/**
-	 * The value converter.
-	 * @return the converter
-	 */
-	public ValueConverter converter() {
-		return this.converter;
-	}
-
-	/**
 	 * The installation in use.
 	 * @return the home
 	 */
@@ -911,11 +572,6 @@ public final class Engine {
 	 */
 	public String version() {
 		return this.version;
-	}
-
-	static {
-		// Fail early and clearly if JNA itself cannot load.
-		Native.getDefaultStringEncoding();
 	}
 
 }

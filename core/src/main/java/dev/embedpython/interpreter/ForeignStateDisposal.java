@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.embedpython.capi.CPython;
+import dev.embedpython.support.Threads;
 
 /**
  * Deletes thread states that the deleting thread does not own (those of threads that died, and at a forced end
@@ -45,7 +46,7 @@ final class ForeignStateDisposal {
 			return done;
 		}
 		interpreter.disposalStarted(done);
-		Thread thread = new Thread(() -> {
+		Threads.start("python-tstate-disposal-" + COUNTER.incrementAndGet(), () -> {
 			Throwable failure = null;
 			try {
 				run(interpreter, claimed);
@@ -62,9 +63,7 @@ final class ForeignStateDisposal {
 			else {
 				done.completeExceptionally(failure);
 			}
-		}, "python-tstate-disposal-" + COUNTER.incrementAndGet());
-		thread.setDaemon(true);
-		thread.start();
+		});
 		return done;
 	}
 

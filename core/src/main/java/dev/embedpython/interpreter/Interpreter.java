@@ -16,11 +16,14 @@ import dev.embedpython.PythonException;
 import dev.embedpython.capi.CPython;
 import dev.embedpython.capi.PythonErrors;
 import dev.embedpython.capi.Scratch;
+import dev.embedpython.convert.ValueConverter;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One CPython interpreter (the main one or a sub-interpreter) with the thread states Java threads use for it and
- * the objects it caches (compiled code, resolved callables, the {@code __main__} namespace).
+ * the objects it caches (compiled code, resolved callables, the {@code __main__} namespace). Its operations take
+ * and return Java values ({@link #call}, {@link #eval}, {@link #exec}, {@link #get}, {@link #set}): conversion
+ * happens here, so nothing above this layer touches a {@code PyObject*}.
  * <p>
  * Thread contract: {@link #attach()}/{@link #detach()} from any platform thread (never a virtual thread); every
  * other method only while the calling thread is attached, so Java code touching the caches is serialized by this
@@ -72,7 +75,9 @@ public final class Interpreter {
 
 	private volatile long lastPurgeNanos = System.nanoTime();
 
-	private final int generation;
+	private final Generation generation;
+
+	private final ValueConverter converter;
 
 	/** Live threads that still have to delete their own thread state before the interpreter can end, plus one. */
 	private final AtomicInteger pendingOwners = new AtomicInteger(1);
@@ -107,14 +112,15 @@ public final class Interpreter {
 
 	private int compiled;
 
-	Interpreter(long state, Isolation isolation, int generation, long creatorThreadState, String label) {
+	Interpreter(long state, Isolation isolation, Generation generation, long creatorThreadState, String label) {
 		this.state = state;
 		this.id = CPython.PyInterpreterState_GetID(state);
 		this.isolation = isolation;
 		this.generation = generation;
+		this.converter = generation.converter();
 		this.label = label;
 		CallerThread caller = CallerThread.current();
-		caller.enteredGeneration(generation);
+		caller.enteredGeneration(generation.number());
 		adopt(caller, new ThreadState(Thread.currentThread(), caller, this, creatorThreadState,
 				CPython.PyThread_get_thread_ident()));
 	}
@@ -160,7 +166,7 @@ public final class Interpreter {
 	 * @return the generation
 	 */
 	public int generation() {
-		return this.generation;
+		return this.generation.number();
 	}
 
 	/**
@@ -210,7 +216,7 @@ public final class Interpreter {
 			throw new IllegalStateException("Interpreter " + this.id + " of '" + this.label
 					+ "' has been retired and accepts no new threads");
 		}
-		if (CallerThread.mustHandOff(this.generation)) {
+		if (CallerThread.mustHandOff(this.generation.number())) {
 			// CPython still remembers a thread state of this thread that an earlier finalization freed: attaching
 			// would write into freed memory. Sessions route such threads to a worker; this is the last guard.
 			throw new IllegalStateException("Thread '" + Thread.currentThread().getName()
@@ -221,7 +227,7 @@ public final class Interpreter {
 		if (pointer == 0) {
 			throw new IllegalStateException("PyThreadState_New failed for interpreter " + this.id);
 		}
-		caller.enteredGeneration(this.generation);
+		caller.enteredGeneration(this.generation.number());
 		ThreadState threadState = new ThreadState(Thread.currentThread(), caller, this, pointer,
 				CPython.PyThread_get_thread_ident());
 		adopt(caller, threadState);
@@ -353,8 +359,9 @@ public final class Interpreter {
 	}
 
 	/**
-	 * Run statements in {@code __main__}.
+	 * Run statements in {@code __main__}. Attached.
 	 * @param source the code
+	 * @throws PythonException if the code raises
 	 */
 	public void exec(String source) {
 		long code = compile(this.execCode, source, CPython.PY_FILE_INPUT);
@@ -362,13 +369,108 @@ public final class Interpreter {
 	}
 
 	/**
-	 * Evaluate an expression in {@code __main__}.
+	 * Evaluate an expression in {@code __main__}. Attached.
+	 * @param <T> the result type
 	 * @param expression the expression
-	 * @return a new reference to the result
+	 * @param type the result type ({@code Object.class} for the natural mapping)
+	 * @return the result as a Java value
+	 * @throws PythonException if the expression raises
+	 * @throws dev.embedpython.PythonConversionException if the result cannot become a {@code T}
 	 */
-	public long eval(String expression) {
+	public <T> @Nullable T eval(String expression, Class<T> type) {
+		return toJava(evalObject(expression), type);
+	}
+
+	private long evalObject(String expression) {
 		long code = compile(this.evalCode, expression, CPython.PY_EVAL_INPUT);
 		return PythonErrors.check(CPython.PyEval_EvalCode(code, this.globals, this.globals));
+	}
+
+	/**
+	 * {@code module.function(*args)}, the function imported and looked up once, then cached. Attached.
+	 * @param <T> the result type
+	 * @param type the result type ({@code Object.class} for the natural mapping)
+	 * @param module the module
+	 * @param function the function (any attribute of the module that is callable)
+	 * @param args the arguments, converted to Python
+	 * @return the result as a Java value
+	 * @throws PythonException if the import, the lookup or the call raises
+	 * @throws dev.embedpython.PythonConversionException if an argument or the result does not convert
+	 */
+	public <T> @Nullable T call(Class<T> type, String module, String function, @Nullable Object[] args) {
+		long callable = callable(module, function);
+		long[] argv = new long[args.length];
+		try {
+			for (int i = 0; i < args.length; i++) {
+				argv[i] = this.converter.toPython(args[i]);
+			}
+			return toJava(invoke(callable, argv), type);
+		}
+		finally {
+			for (long arg : argv) {
+				this.converter.release(arg);
+			}
+		}
+	}
+
+	/**
+	 * Bind a global in {@code __main__}. Attached.
+	 * @param name the name
+	 * @param value the value, converted to Python
+	 */
+	public void set(String name, @Nullable Object value) {
+		long object = this.converter.toPython(value);
+		try {
+			PythonErrors.check(CPython.PyDict_SetItemString(this.globals, PythonErrors.cstring(name), object));
+		}
+		finally {
+			this.converter.release(object);
+		}
+	}
+
+	/**
+	 * Read a global of {@code __main__}. Attached.
+	 * @param <T> the result type
+	 * @param name the name
+	 * @param type the result type ({@code Object.class} for the natural mapping)
+	 * @return the value
+	 * @throws PythonException {@code NameError} if it is not bound
+	 */
+	public <T> @Nullable T get(String name, Class<T> type) {
+		long[] result = new long[1];
+		int found = PythonErrors.check(CPython.PyDict_GetItemStringRef(this.globals, PythonErrors.cstring(name), result));
+		if (found == 0) {
+			throw PythonExceptions.nameError(name);
+		}
+		return toJava(result[0], type);
+	}
+
+	/** Convert a new reference and release it. */
+	private <T> @Nullable T toJava(long object, Class<T> type) {
+		try {
+			return this.converter.toJava(object, type);
+		}
+		finally {
+			this.converter.release(object);
+		}
+	}
+
+	/**
+	 * Raise {@code TimeoutError} in a thread running in this interpreter ({@code PyThreadState_SetAsyncExc}). The
+	 * caller is attached to this interpreter: the call works only from a thread of the same interpreter.
+	 * @param target the thread state of the running call
+	 */
+	public void interrupt(ThreadState target) {
+		CPython.PyThreadState_SetAsyncExc(target.ident(), this.generation.types().timeoutError());
+	}
+
+	/**
+	 * Withdraw an interruption that has not fired yet, so it cannot fire in the thread's next call. Attached, by the
+	 * thread that owns {@code target}.
+	 * @param target the thread state
+	 */
+	public void clearInterrupt(ThreadState target) {
+		CPython.PyThreadState_SetAsyncExc(target.ident(), 0);
 	}
 
 	private long compile(Map<String, Compiled> cache, String source, int mode) {
@@ -401,7 +503,7 @@ public final class Interpreter {
 				text = PythonErrors.check(CPython.PyUnicode_FromStringAndSize(textBytes, textBytes.length));
 			}
 			long none = CPython.Py_GetConstantBorrowed(CPython.CONSTANT_NONE);
-			CPython.Py_DecRef(call(this.registerSource, new long[] { name, (text != 0) ? text : none }));
+			CPython.Py_DecRef(invoke(this.registerSource, new long[] { name, (text != 0) ? text : none }));
 		}
 		catch (PythonException ex) {
 			// Only tracebacks lose their source lines.
@@ -418,11 +520,9 @@ public final class Interpreter {
 
 	/**
 	 * {@code module.function}, imported and looked up once, then cached.
-	 * @param module the module
-	 * @param function the attribute
 	 * @return a borrowed reference owned by the cache
 	 */
-	public long callable(String module, String function) {
+	private long callable(String module, String function) {
 		Map<String, Long> functions = this.callables.computeIfAbsent(module, (key) -> new HashMap<>());
 		Long cached = functions.get(function);
 		if (cached != null) {
@@ -452,36 +552,11 @@ public final class Interpreter {
 	 * @param args new or borrowed references (not consumed)
 	 * @return a new reference to the result
 	 */
-	public long call(long callable, long[] args) {
+	private long invoke(long callable, long[] args) {
 		if (args.length == 0) {
 			return PythonErrors.check(CPython.PyObject_Vectorcall(callable, 0, 0, 0));
 		}
 		return PythonErrors.check(CPython.PyObject_Vectorcall(callable, Scratch.get().arguments(args), args.length, 0));
-	}
-
-	/**
-	 * Bind a global in {@code __main__}.
-	 * @param name the name
-	 * @param value a reference (not consumed)
-	 */
-	public void set(String name, long value) {
-		PythonErrors.check(CPython.PyDict_SetItemString(this.globals, PythonErrors.cstring(name), value));
-	}
-
-	/**
-	 * Read a global of {@code __main__}.
-	 * @param name the name
-	 * @return a new reference
-	 * @throws PythonException {@code NameError} if it is not bound
-	 */
-	public long get(String name) {
-		long[] result = new long[1];
-		int found = PythonErrors.check(CPython.PyDict_GetItemStringRef(this.globals, PythonErrors.cstring(name), result));
-		if (found == 0) {
-			throw new PythonException("NameError", "name '" + name + "' is not defined", "NameError: name '" + name
-					+ "' is not defined\n", null);
-		}
-		return result[0];
 	}
 
 	/**
@@ -670,7 +745,7 @@ public final class Interpreter {
 	private String pythonThreads(String expression) {
 		long names = 0;
 		try {
-			names = eval("repr(" + expression + ")");
+			names = evalObject("repr(" + expression + ")");
 			String value = Scratch.get().string(names);
 			if (value == null) {
 				CPython.PyErr_Clear();

@@ -23,7 +23,6 @@ import java.util.function.Consumer;
 
 import dev.embedpython.CallObserver;
 import dev.embedpython.InterpreterInfo;
-import dev.embedpython.Isolation;
 import dev.embedpython.PoolExhaustedException;
 import dev.embedpython.PoolListener;
 import dev.embedpython.PoolOptions;
@@ -32,6 +31,7 @@ import dev.embedpython.PythonPool;
 import dev.embedpython.PythonSession;
 import dev.embedpython.interpreter.Engine;
 import dev.embedpython.interpreter.Interpreter;
+import dev.embedpython.support.Threads;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,7 +53,7 @@ public final class InterpreterPool implements PythonPool {
 
 	private static final long MAX_RETRY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-	private final Engine engine;
+	private final IsolationPolicy policy;
 
 	private final PoolOptions options;
 
@@ -114,28 +114,17 @@ public final class InterpreterPool implements PythonPool {
 	 * @param onClose called once when the pool has closed
 	 */
 	public InterpreterPool(Engine engine, PoolOptions options, Consumer<InterpreterPool> onClose) {
-		this.engine = engine;
+		this.policy = IsolationPolicy.of(engine, options);
 		this.options = options;
 		this.name = options.name();
 		this.onClose = onClose;
 		Duration callTimeout = options.callTimeout();
 		this.callTimeoutNanos = (callTimeout != null) ? callTimeout.toNanos() : 0;
 		this.stuckNanos = this.callTimeoutNanos + options.stuckGracePeriod().toNanos();
-		String tooLarge = MemoryEstimate.problem(options);
-		if (tooLarge != null) {
-			throw new IllegalArgumentException("Invalid pool option 'size': " + tooLarge);
-		}
-		if (options.isolation() != Isolation.MAIN) {
-			logger.log(Level.INFO, () -> "Pool '" + this.name + "': " + options.size() + " "
-					+ options.isolation().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
-					+ " interpreters, estimated " + MemoryEstimate.mebibytes(MemoryEstimate.of(options))
-					+ " of native memory before imports" + ((MemoryEstimate.hostBudget() >= 0)
-							? " (the host offers " + MemoryEstimate.mebibytes(MemoryEstimate.hostBudget()) + ")" : ""));
-		}
 		Duration leakThreshold = options.leakDetectionThreshold();
 		this.leakThresholdNanos = (leakThreshold != null) ? leakThreshold.toNanos() : 0;
 		this.creator = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-				PoolThreads.factory("python-creator-" + this.name));
+				Threads.factory("python-creator-" + this.name));
 		this.creator.allowCoreThreadTimeOut(true);
 		try {
 			for (int i = 0; i < options.size(); i++) {
@@ -156,20 +145,13 @@ public final class InterpreterPool implements PythonPool {
 			tick = Math.min(tick, Math.max(TimeUnit.MILLISECONDS.toNanos(10), this.leakThresholdNanos / 4));
 		}
 		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
-				PoolThreads.factory("python-housekeeper-" + this.name));
+				Threads.factory("python-housekeeper-" + this.name));
 		executor.scheduleWithFixedDelay(this::housekeep, tick, tick, TimeUnit.NANOSECONDS);
 		this.housekeeper = executor;
 	}
 
 	private Interpreter newInterpreter() {
-		Interpreter interpreter;
-		if (this.options.isolation() == Isolation.MAIN) {
-			interpreter = this.engine.main();
-			this.engine.setUp(interpreter, this.options);
-		}
-		else {
-			interpreter = this.engine.createInterpreter(this.options);
-		}
+		Interpreter interpreter = this.policy.create();
 		this.created.increment();
 		return interpreter;
 	}
@@ -281,7 +263,7 @@ public final class InterpreterPool implements PythonPool {
 		if (current != null) {
 			current.acquired(System.nanoTime() - start);
 		}
-		return new PooledSession(this, entry, this.engine.converter());
+		return new PooledSession(this, entry);
 	}
 
 	@Override
@@ -299,7 +281,7 @@ public final class InterpreterPool implements PythonPool {
 			return false;
 		}
 		// Not counted as a use, not reported to the listeners, and the session does not notify the call observer.
-		try (PooledSession session = new PooledSession(this, entry, this.engine.converter(), false)) {
+		try (PooledSession session = new PooledSession(this, entry, false)) {
 			Object answer = session.eval("1");
 			if (!Long.valueOf(1).equals(answer)) {
 				throw new IllegalStateException("Pool '" + this.name + "': interpreter " + entry.interpreter().id()
@@ -366,7 +348,7 @@ public final class InterpreterPool implements PythonPool {
 	}
 
 	void release(PoolEntry entry) {
-		boolean main = this.options.isolation() == Isolation.MAIN;
+		boolean main = !this.policy.disposable();
 		boolean closing = this.closed.get();
 		String reason = null;
 		if (!closing && !main && this.options.maxUses() > 0 && entry.uses >= this.options.maxUses()) {
@@ -470,7 +452,7 @@ public final class InterpreterPool implements PythonPool {
 		try {
 			Interpreter interpreter = newInterpreter();
 			if (this.closed.get()) {
-				this.engine.endInterpreter(interpreter);
+				this.policy.end(interpreter);
 				return;
 			}
 			addEntry(interpreter);
@@ -532,13 +514,11 @@ public final class InterpreterPool implements PythonPool {
 			return;
 		}
 		entry.stopHelpers();
-		if (this.options.isolation() != Isolation.MAIN) {
-			try {
-				this.engine.endInterpreter(entry.interpreter());
-			}
-			catch (RuntimeException ex) {
-				logger.log(Level.ERROR, "Pool '" + this.name + "' could not end " + entry.interpreter(), ex);
-			}
+		try {
+			this.policy.end(entry.interpreter());
+		}
+		catch (RuntimeException ex) {
+			logger.log(Level.ERROR, "Pool '" + this.name + "' could not end " + entry.interpreter(), ex);
 		}
 	}
 
@@ -577,7 +557,7 @@ public final class InterpreterPool implements PythonPool {
 			if (current != null) {
 				current.callTimedOut();
 			}
-			Watchdog watchdog = entry.watchdog(this.engine.types().timeoutError());
+			Watchdog watchdog = entry.watchdog();
 			if (watchdog != null) {
 				watchdog.fire(seq);
 			}
@@ -586,8 +566,8 @@ public final class InterpreterPool implements PythonPool {
 			logger.log(Level.WARNING, "Pool '" + this.name + "': a call on interpreter " + entry.interpreter().id()
 					+ " has run " + TimeUnit.NANOSECONDS.toMillis(elapsed) + " ms, past its timeout, without "
 					+ "reacting to TimeoutError (C code?); taking the interpreter out of rotation"
-					+ ((this.options.isolation() != Isolation.MAIN) ? " and creating a replacement" : ""));
-			if (this.options.isolation() != Isolation.MAIN) {
+					+ (this.policy.disposable() ? " and creating a replacement" : ""));
+			if (this.policy.disposable()) {
 				onCreator("creating a replacement", this::addReplacement);
 			}
 		}
@@ -660,7 +640,7 @@ public final class InterpreterPool implements PythonPool {
 	@Override
 	public void recycle() {
 		checkOpen();
-		if (this.options.isolation() == Isolation.MAIN) {
+		if (!this.policy.disposable()) {
 			return;
 		}
 		for (PoolEntry entry : this.entries) {
@@ -737,7 +717,7 @@ public final class InterpreterPool implements PythonPool {
 				if (entry.callStartNanos != 0) {
 					long seq = entry.callSeq();
 					entry.firedSeq = seq;
-					Watchdog watchdog = entry.watchdog(this.engine.types().timeoutError());
+					Watchdog watchdog = entry.watchdog();
 					if (watchdog != null) {
 						watchdog.fire(seq);
 					}
@@ -755,9 +735,9 @@ public final class InterpreterPool implements PythonPool {
 				}
 				logger.log(Level.WARNING, "Pool '" + this.name + "' closed with interpreters still in use (" + stats()
 						+ "; " + holders + "); each ends when its session is closed"
-						+ ((this.options.isolation() == Isolation.MAIN) ? "" : " (a session between calls: once "
-								+ "its thread makes its next Python call, on any pool, or dies)"));
-				if (this.options.isolation() != Isolation.MAIN) {
+						+ (this.policy.disposable() ? " (a session between calls: once "
+								+ "its thread makes its next Python call, on any pool, or dies)" : ""));
+				if (this.policy.disposable()) {
 					for (PoolEntry entry : this.entries) {
 						if (entry.callStartNanos == 0 && entry.retireHeld()) {
 							// Its thread keeps its thread state until it deletes it itself (see CallerThread).

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.embedpython.interpreter.Interpreter;
 import dev.embedpython.interpreter.ThreadState;
-import dev.embedpython.runtime.OwnerThread;
+import dev.embedpython.support.Threads;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -225,13 +225,12 @@ final class PoolEntry {
 	/**
 	 * The watchdog, started on first use; {@code null} once the helpers have stopped.
 	 */
-	synchronized @Nullable Watchdog watchdog(long timeoutError) {
+	synchronized @Nullable Watchdog watchdog() {
 		if (this.helpersStopped) {
 			return null;
 		}
 		if (this.watchdog == null) {
-			this.watchdog = new Watchdog(this, timeoutError,
-					"python-watchdog-" + this.poolName + "-" + interpreter().id());
+			this.watchdog = new Watchdog(this, "python-watchdog-" + this.poolName + "-" + interpreter().id());
 		}
 		return this.watchdog;
 	}
@@ -249,7 +248,7 @@ final class PoolEntry {
 			}
 			if (this.worker == null) {
 				ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
-						new LinkedBlockingQueue<>(), PoolThreads.factory(
+						new LinkedBlockingQueue<>(), Threads.factory(
 								"python-worker-" + this.poolName + "-" + interpreter().id()));
 				executor.allowCoreThreadTimeOut(true);
 				this.worker = executor;
@@ -257,7 +256,7 @@ final class PoolEntry {
 			future = this.worker.submit(task);
 		}
 		try {
-			return OwnerThread.awaitUninterruptibly(future);
+			return Threads.awaitUninterruptibly(future);
 		}
 		catch (RuntimeException ex) {
 			// Show where the virtual thread called from, below the worker's frames.

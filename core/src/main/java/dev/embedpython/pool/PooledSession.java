@@ -10,9 +10,6 @@ import dev.embedpython.CallOutcome;
 import dev.embedpython.PythonException;
 import dev.embedpython.PythonSession;
 import dev.embedpython.PythonTimeoutException;
-import dev.embedpython.capi.CPython;
-import dev.embedpython.capi.PythonErrors;
-import dev.embedpython.convert.ValueConverter;
 import dev.embedpython.interpreter.CallerThread;
 import dev.embedpython.interpreter.Interpreter;
 import dev.embedpython.interpreter.ThreadState;
@@ -20,7 +17,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A session on one borrowed pool entry. Each operation attaches the calling platform thread's cached thread state,
- * runs, and detaches; a session of a virtual thread hands each operation to the entry's platform worker.
+ * runs on the {@link Interpreter} (which converts values), and detaches; a session of a virtual thread (or of a
+ * thread that cannot attach) hands each operation off to the entry's platform worker. This class adds what lending
+ * needs around an operation: the owner check, the call observer, and the bookkeeping the housekeeper's timeouts
+ * read.
  * <p>
  * Thread contract: confined to the acquiring thread (checked on every call); {@link #close()} is idempotent.
  */
@@ -34,29 +34,26 @@ final class PooledSession implements PythonSession {
 
 	private final Thread owner;
 
-	/** Whether calls are handed to the entry's platform worker instead of attaching the owner thread. */
-	private final boolean virtual;
-
-	private final ValueConverter converter;
+	/** Whether operations are handed off to the entry's platform worker instead of attaching the owner thread. */
+	private final boolean handOff;
 
 	/** Whether the pool's call observer sees this session's calls: not for health probes. */
 	private final boolean observed;
 
 	private boolean closed;
 
-	PooledSession(InterpreterPool pool, PoolEntry entry, ValueConverter converter) {
-		this(pool, entry, converter, true);
+	PooledSession(InterpreterPool pool, PoolEntry entry) {
+		this(pool, entry, true);
 	}
 
-	PooledSession(InterpreterPool pool, PoolEntry entry, ValueConverter converter, boolean observed) {
+	PooledSession(InterpreterPool pool, PoolEntry entry, boolean observed) {
 		this.observed = observed;
 		this.pool = pool;
 		this.entry = entry;
 		this.owner = Thread.currentThread();
 		// Virtual threads, and threads whose CPython thread-local state predates this runtime, never attach.
-		this.virtual = isVirtual(this.owner) || CallerThread.mustHandOff(entry.interpreter().generation());
-		this.converter = converter;
-		if (!this.virtual) {
+		this.handOff = isVirtual(this.owner) || CallerThread.mustHandOff(entry.interpreter().generation());
+		if (!this.handOff) {
 			CallerThread.releaseRetired();
 		}
 	}
@@ -78,7 +75,7 @@ final class PooledSession implements PythonSession {
 	@Override
 	public <T> @Nullable T eval(String expression, Class<T> type) {
 		Objects.requireNonNull(expression, "expression");
-		return run("<eval>", null, (interpreter) -> toJava(interpreter.eval(expression), type));
+		return run("<eval>", null, (interpreter) -> interpreter.eval(expression, type));
 	}
 
 	@Override
@@ -91,34 +88,14 @@ final class PooledSession implements PythonSession {
 		Objects.requireNonNull(module, "module");
 		Objects.requireNonNull(function, "function");
 		Object[] arguments = (args != null) ? args : new Object[] { null };
-		return run(function, module, (interpreter) -> {
-			long callable = interpreter.callable(module, function);
-			long[] argv = new long[arguments.length];
-			try {
-				for (int i = 0; i < arguments.length; i++) {
-					argv[i] = this.converter.toPython(arguments[i]);
-				}
-				return toJava(interpreter.call(callable, argv), type);
-			}
-			finally {
-				for (long arg : argv) {
-					this.converter.release(arg);
-				}
-			}
-		});
+		return run(function, module, (interpreter) -> interpreter.call(type, module, function, arguments));
 	}
 
 	@Override
 	public void set(String name, @Nullable Object value) {
 		Objects.requireNonNull(name, "name");
 		run("<set>", null, (interpreter) -> {
-			long object = this.converter.toPython(value);
-			try {
-				interpreter.set(name, object);
-			}
-			finally {
-				this.converter.release(object);
-			}
+			interpreter.set(name, value);
 			return null;
 		});
 	}
@@ -131,16 +108,7 @@ final class PooledSession implements PythonSession {
 	@Override
 	public <T> @Nullable T get(String name, Class<T> type) {
 		Objects.requireNonNull(name, "name");
-		return run("<get>", null, (interpreter) -> toJava(interpreter.get(name), type));
-	}
-
-	private <T> @Nullable T toJava(long object, Class<T> type) {
-		try {
-			return this.converter.toJava(object, type);
-		}
-		finally {
-			this.converter.release(object);
-		}
+		return run("<get>", null, (interpreter) -> interpreter.get(name, type));
 	}
 
 	/**
@@ -152,7 +120,7 @@ final class PooledSession implements PythonSession {
 		CallObserver.Call call = (observer != null)
 				? observer.start(this.pool.name(), (module != null) ? module + "." + name : name) : null;
 		try {
-			T result = this.virtual ? this.entry.runOnWorker(() -> runAttached(operation))
+			T result = this.handOff ? this.entry.runOnWorker(() -> runAttached(operation))
 					: runAttached(operation);
 			if (call != null) {
 				call.end(CallOutcome.SUCCESS, null);
@@ -182,7 +150,7 @@ final class PooledSession implements PythonSession {
 				if (this.entry.firedSeq == seq) {
 					// The call overran its timeout in code TimeoutError could not reach (C) and then finished: report
 					// the timeout rather than a late result, as for every other overrun.
-					throw PythonErrors.timeout(null, timeoutDetail(start) + "; it ran in code that cannot be "
+					throw timeout(null, timeoutDetail(start) + "; it ran in code that cannot be "
 							+ "interrupted and its result was discarded");
 				}
 				return result;
@@ -190,7 +158,7 @@ final class PooledSession implements PythonSession {
 			catch (PythonException ex) {
 				if (this.entry.firedSeq == seq && !(ex instanceof PythonTimeoutException)
 						&& "TimeoutError".equals(ex.pythonType())) {
-					throw PythonErrors.timeout(ex, timeoutDetail(start));
+					throw timeout(ex, timeoutDetail(start));
 				}
 				throw ex;
 			}
@@ -200,13 +168,29 @@ final class PooledSession implements PythonSession {
 				this.entry.callEnded();
 				if (this.entry.firedSeq == seq) {
 					// A TimeoutError set after the last bytecode ran would fire in this thread's next call: drop it.
-					CPython.PyThreadState_SetAsyncExc(threadState.ident(), 0);
+					interpreter.clearInterrupt(threadState);
 				}
 			}
 		}
 		finally {
 			interpreter.detach();
 		}
+	}
+
+	/**
+	 * The exception for a call the watchdog interrupted (or that overran its timeout in C code).
+	 * @param raised the {@code TimeoutError} the call raised, or {@code null} if it finished without one
+	 * @param detail what overran: pool, limit, elapsed time
+	 */
+	private static PythonTimeoutException timeout(@Nullable PythonException raised, String detail) {
+		PythonTimeoutException timeout = new PythonTimeoutException("TimeoutError",
+				(raised != null && !raised.pythonMessage().isEmpty()) ? raised.pythonMessage() + " (" + detail + ")"
+						: detail,
+				(raised != null) ? raised.pythonTraceback() : "", (raised != null) ? raised.getCause() : null);
+		if (raised != null) {
+			timeout.setStackTrace(raised.getStackTrace());
+		}
+		return timeout;
 	}
 
 	private String timeoutDetail(long start) {

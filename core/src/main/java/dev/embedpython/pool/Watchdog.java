@@ -3,13 +3,13 @@ package dev.embedpython.pool;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import dev.embedpython.capi.CPython;
 import dev.embedpython.interpreter.Interpreter;
 import dev.embedpython.interpreter.ThreadState;
+import dev.embedpython.support.Threads;
 
 /**
- * Raises {@code TimeoutError} in a call that overran its timeout, with {@code PyThreadState_SetAsyncExc}, which
- * works only from a thread attached to the same interpreter. Attaching blocks for as long as C code holds that
+ * Raises {@code TimeoutError} in a call that overran its timeout ({@link Interpreter#interrupt}), which works only
+ * from a thread attached to the same interpreter. Attaching blocks for as long as C code holds that
  * interpreter's GIL, so each interpreter has its own watchdog thread and nothing else ever waits on it.
  * <p>
  * Thread contract: {@link #fire} from any thread (the pool's housekeeper); {@link #stop} from the thread ending
@@ -21,17 +21,13 @@ final class Watchdog {
 
 	private final PoolEntry entry;
 
-	private final long timeoutError;
-
 	private final LinkedBlockingQueue<Long> requests = new LinkedBlockingQueue<>();
 
 	private final Thread thread;
 
-	Watchdog(PoolEntry entry, long timeoutError, String name) {
+	Watchdog(PoolEntry entry, String name) {
 		this.entry = entry;
-		this.timeoutError = timeoutError;
-		this.thread = PoolThreads.factory(name).newThread(this::loop);
-		this.thread.start();
+		this.thread = Threads.start(name, this::loop);
 	}
 
 	void fire(long callSeq) {
@@ -74,7 +70,7 @@ final class Watchdog {
 				// The session counts the call's end with the GIL held, so this check cannot race with it.
 				ThreadState target = this.entry.running;
 				if (this.entry.callSeq() == callSeq && this.entry.callStartNanos != 0 && target != null) {
-					CPython.PyThreadState_SetAsyncExc(target.ident(), this.timeoutError);
+					interpreter.interrupt(target);
 				}
 			}
 			finally {

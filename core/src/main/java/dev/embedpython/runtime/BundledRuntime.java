@@ -51,6 +51,7 @@ import java.util.zip.CRC32;
 import dev.embedpython.PythonCacheSecurityException;
 import dev.embedpython.PythonExtractionException;
 import dev.embedpython.PythonNotFoundException;
+import dev.embedpython.support.Threads;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -354,16 +355,14 @@ public final class BundledRuntime {
 		// FileChannel.lock() blocks without a timeout: wait for it on a helper thread, for a bounded time; closing
 		// the channel ends the wait.
 		CompletableFuture<FileLock> future = new CompletableFuture<>();
-		Thread waiter = new Thread(() -> {
+		Threads.start("embedpython-extraction-lock", () -> {
 			try {
 				future.complete(channel.lock());
 			}
 			catch (Throwable ex) {
 				future.completeExceptionally(ex);
 			}
-		}, "embedpython-extraction-lock");
-		waiter.setDaemon(true);
-		waiter.start();
+		});
 		long deadline = System.nanoTime() + timeout.toNanos();
 		boolean interrupted = false;
 		try {

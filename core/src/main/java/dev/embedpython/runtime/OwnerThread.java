@@ -2,15 +2,15 @@ package dev.embedpython.runtime;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 
+import dev.embedpython.support.Threads;
+
 /**
- * The process-wide {@code python-main} platform thread. CPython is initialized and finalized on it (the seed
- * chapter ties {@code Py_FinalizeEx} to the main thread state created by initialization), and it creates and ends
+ * The process-wide {@code python-main} platform thread. CPython is initialized and finalized on it ({@code Py_FinalizeEx}
+ * must run with the main thread state that initialization created, per the C API's rules on finalization), and it creates and ends
  * sub-interpreters one at a time (ending many own-GIL interpreters concurrently can crash, cpython #136423).
  * <p>
  * Thread contract: {@link #submit} and {@link #call} from any thread; tasks run one after another on
@@ -27,9 +27,7 @@ public final class OwnerThread {
 	private final Thread thread;
 
 	private OwnerThread() {
-		this.thread = new Thread(this::loop, "python-main");
-		this.thread.setDaemon(true);
-		this.thread.start();
+		this.thread = Threads.start("python-main", this::loop);
 	}
 
 	/**
@@ -102,52 +100,7 @@ public final class OwnerThread {
 				throw new IllegalStateException(ex);
 			}
 		}
-		return awaitUninterruptibly(submit(task));
-	}
-
-	/**
-	 * Wait for a task that must not be abandoned half-way (it holds or changes interpreter state), ignoring
-	 * interrupts until it is done and then restoring the interrupt flag; the task's exception is rethrown as is.
-	 * @param <T> the result type
-	 * @param future the task's future
-	 * @return its result
-	 */
-	public static <T> T awaitUninterruptibly(Future<T> future) {
-		boolean interrupted = false;
-		try {
-			while (true) {
-				try {
-					return future.get();
-				}
-				catch (InterruptedException ex) {
-					interrupted = true;
-				}
-				catch (ExecutionException ex) {
-					throw rethrow(ex);
-				}
-			}
-		}
-		finally {
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
-		}
-	}
-
-	/**
-	 * The exception a task failed with, as is when it is unchecked.
-	 * @param ex the wrapper
-	 * @return an exception to throw (an {@link Error} is thrown here)
-	 */
-	public static RuntimeException rethrow(ExecutionException ex) {
-		Throwable cause = ex.getCause();
-		if (cause instanceof RuntimeException runtimeException) {
-			return runtimeException;
-		}
-		if (cause instanceof Error error) {
-			throw error;
-		}
-		return new IllegalStateException(cause);
+		return Threads.awaitUninterruptibly(submit(task));
 	}
 
 	private void loop() {
