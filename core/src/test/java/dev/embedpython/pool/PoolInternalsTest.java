@@ -80,7 +80,7 @@ class PoolInternalsTest {
 	void stoppedHelpersAreNeverStartedAgain() {
 		PoolEntry entry = new PoolEntry(null, "unit");
 		entry.stopHelpers();
-		assertThat(entry.watchdog(0)).isNull();
+		assertThat(entry.watchdog()).isNull();
 	}
 
 	@Test
