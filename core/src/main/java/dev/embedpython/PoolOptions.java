@@ -3,6 +3,7 @@ package dev.embedpython;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
@@ -11,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * naming the setting.
  */
 public final class PoolOptions {
+
+	private static final Pattern MODULE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
 
 	private final String name;
 
@@ -384,45 +387,44 @@ public final class PoolOptions {
 		 * @throws IllegalArgumentException naming the first invalid setting
 		 */
 		public PoolOptions build() {
-			require(!this.name.isBlank(), "name", "must not be blank");
-			require(this.size >= 1, "size", "must be at least 1 but was " + this.size);
-			require(!this.acquireTimeout.isNegative(), "acquireTimeout",
-					"must not be negative but was " + this.acquireTimeout);
+			require(!this.name.isBlank(), "name", this.name, "must not be blank");
+			require(this.size >= 1, "size", this.size, "must be at least 1");
+			require(!this.acquireTimeout.isNegative(), "acquireTimeout", this.acquireTimeout, "must not be negative");
 			require(this.callTimeout == null || (!this.callTimeout.isNegative() && !this.callTimeout.isZero()),
-					"callTimeout", "must be positive (or null for none) but was " + this.callTimeout);
+					"callTimeout", this.callTimeout, "must be positive (or null for no limit)");
 			require(!this.stuckGracePeriod.isNegative() && !this.stuckGracePeriod.isZero(), "stuckGracePeriod",
-					"must be positive but was " + this.stuckGracePeriod);
-			require(!this.drainTimeout.isNegative(), "drainTimeout",
-					"must not be negative but was " + this.drainTimeout);
-			require(this.maxUses >= 0, "maxUses", "must not be negative but was " + this.maxUses);
+					this.stuckGracePeriod, "must be positive");
+			require(!this.drainTimeout.isNegative(), "drainTimeout", this.drainTimeout, "must not be negative");
+			require(this.maxUses >= 0, "maxUses", this.maxUses, "must not be negative (0 for never)");
 			require(!this.creationTimeout.isNegative() && !this.creationTimeout.isZero(), "creationTimeout",
-					"must be positive but was " + this.creationTimeout);
+					this.creationTimeout, "must be positive");
 			require(this.leakDetectionThreshold == null
 					|| (!this.leakDetectionThreshold.isNegative() && !this.leakDetectionThreshold.isZero()),
-					"leakDetectionThreshold", "must be positive (or null for none) but was "
-							+ this.leakDetectionThreshold);
+					"leakDetectionThreshold", this.leakDetectionThreshold,
+					"must be positive (or null for no leak detection)");
 			if (this.isolation == Isolation.MAIN) {
 				// PyInterpreterConfig's allow_* flags apply to sub-interpreters only; a false one would be ignored.
 				requireEnforceable(this.allowThreads, "allowThreads");
 				requireEnforceable(this.allowFork, "allowFork");
 				requireEnforceable(this.allowExec, "allowExec");
 			}
-			for (String module : this.preload) {
-				require(module != null && module.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*"),
-						"preload", "'" + module + "' is not a module name");
+			for (int i = 0; i < this.preload.size(); i++) {
+				String module = this.preload.get(i);
+				require(module != null && MODULE_NAME.matcher(module).matches(), "preload[" + i + "]", module,
+						"is not a module name");
 			}
 			return new PoolOptions(this);
 		}
 
 		private static void requireEnforceable(@Nullable Boolean flag, String setting) {
-			require(!Boolean.FALSE.equals(flag), setting, "false cannot be enforced in a MAIN pool: the main "
-					+ "interpreter ignores allow_fork, allow_exec and allow_threads (only sub-interpreters honour them); "
-					+ "leave it unset, or use an OWN_GIL or SHARED_GIL pool to restrict Python code");
+			require(!Boolean.FALSE.equals(flag), setting, flag, "false cannot be enforced by the main interpreter "
+					+ "(CPython applies allow_fork, allow_exec and allow_threads to sub-interpreters only); leave it unset "
+					+ "in a MAIN pool, or use isolation OWN_GIL or SHARED_GIL to restrict Python code");
 		}
 
-		private static void require(boolean condition, String setting, String problem) {
+		private static void require(boolean condition, String setting, @Nullable Object value, String problem) {
 			if (!condition) {
-				throw new IllegalArgumentException("Invalid pool option '" + setting + "': " + problem);
+				throw new InvalidPoolOptionException(setting, value, problem);
 			}
 		}
 

@@ -28,7 +28,7 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 import dev.embedpython.PythonExtractionException;
-import dev.embedpython.runtime.PrivateTree;
+import dev.embedpython.PrivateTree;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

@@ -2,15 +2,15 @@ package dev.embedpython.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import dev.embedpython.CallObserver;
-import dev.embedpython.Isolation;
+import dev.embedpython.InvalidPoolOptionException;
 import dev.embedpython.PoolOptions;
 import dev.embedpython.PythonPool;
 import dev.embedpython.PythonRuntime;
-import dev.embedpython.pool.MemoryEstimate;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -34,8 +34,6 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 public final class PythonPoolFactory {
 
 	private static final Pattern POOL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
-
-	private static final Pattern MODULE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
 
 	private final PythonRuntime runtime;
 
@@ -77,7 +75,14 @@ public final class PythonPoolFactory {
 	 * @return the pool, warm
 	 */
 	public PythonPool create(String name) {
-		PythonPool pool = this.runtime.newPool(options(name));
+		PoolOptions options = options(name);
+		PythonPool pool;
+		try {
+			pool = this.runtime.newPool(options);
+		}
+		catch (InvalidPoolOptionException ex) {
+			throw invalidProperty(prefix(name), ex);
+		}
 		CallObserver observer = CompositeCallObserver.of(this.callObservers.orderedStream().toList());
 		if (observer != null) {
 			pool.setCallObserver(observer);
@@ -93,7 +98,7 @@ public final class PythonPoolFactory {
 	 */
 	PoolOptions options(String name) {
 		boolean isDefault = PythonAutoConfiguration.DEFAULT_POOL_NAME.equals(name);
-		String prefix = isDefault ? "python.pool" : "python.pools." + name;
+		String prefix = prefix(name);
 		if (!isDefault && !this.properties.getPools().containsKey(name)) {
 			throw new IllegalStateException("No pool named '" + name + "' is configured under python.pools (pools: "
 					+ this.properties.getPools().keySet() + ")");
@@ -101,10 +106,29 @@ public final class PythonPoolFactory {
 		PythonProperties.Pool pool = isDefault ? this.properties.getPool() : inherited(prefix);
 		PoolOptions.Builder builder = map(name, prefix, pool);
 		this.customizers.orderedStream().forEach((customizer) -> customizer.customize(name, builder));
-		PoolOptions options = builder.build();
-		String tooLarge = MemoryEstimate.problem(options);
-		require(tooLarge == null, prefix + ".size", options.size(), String.valueOf(tooLarge));
-		return options;
+		try {
+			return builder.build();
+		}
+		catch (InvalidPoolOptionException ex) {
+			throw invalidProperty(prefix, ex);
+		}
+	}
+
+	private static String prefix(String name) {
+		return PythonAutoConfiguration.DEFAULT_POOL_NAME.equals(name) ? "python.pool" : "python.pools." + name;
+	}
+
+	/**
+	 * The core's validation, the only one, reported against the property: {@code callTimeout} of pool
+	 * {@code reports} becomes {@code python.pools.reports.call-timeout}.
+	 */
+	private static InvalidConfigurationPropertyValueException invalidProperty(String prefix,
+			InvalidPoolOptionException ex) {
+		String key = prefix + "." + ex.option().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+		InvalidConfigurationPropertyValueException mapped = new InvalidConfigurationPropertyValueException(key,
+				ex.value(), ex.reason());
+		mapped.initCause(ex);
+		return mapped;
 	}
 
 	/**
@@ -121,26 +145,19 @@ public final class PythonPoolFactory {
 		PoolOptions.Builder builder = PoolOptions.builder().name(name);
 		Integer size = pool.getSize();
 		if (size != null) {
-			require(size >= 1, prefix + ".size", size, "must be at least 1");
 			builder.size(size);
 		}
 		require(pool.getIsolation() != null, prefix + ".isolation", null, "must be one of own-gil, shared-gil, main");
 		builder.isolation(pool.getIsolation());
 		Duration acquireTimeout = pool.getAcquireTimeout();
-		require(acquireTimeout != null && !acquireTimeout.isNegative(), prefix + ".acquire-timeout", acquireTimeout,
-				"must not be negative");
+		require(acquireTimeout != null, prefix + ".acquire-timeout", null, "must be set");
 		builder.acquireTimeout(acquireTimeout);
-		Duration callTimeout = pool.getCallTimeout();
-		require(callTimeout == null || (!callTimeout.isNegative() && !callTimeout.isZero()),
-				prefix + ".call-timeout", callTimeout, "must be positive (leave it unset for no limit)");
-		builder.callTimeout(callTimeout);
+		builder.callTimeout(pool.getCallTimeout());
 		Duration stuckGracePeriod = pool.getStuckGracePeriod();
-		require(stuckGracePeriod != null && !stuckGracePeriod.isNegative() && !stuckGracePeriod.isZero(),
-				prefix + ".stuck-grace-period", stuckGracePeriod, "must be positive");
+		require(stuckGracePeriod != null, prefix + ".stuck-grace-period", null, "must be set");
 		builder.stuckGracePeriod(stuckGracePeriod);
 		Duration drainTimeout = pool.getDrainTimeout();
 		if (drainTimeout != null) {
-			require(!drainTimeout.isNegative(), prefix + ".drain-timeout", drainTimeout, "must not be negative");
 			builder.drainTimeout(drainTimeout);
 		}
 		else if (this.shutdownPhaseTimeout != null && !this.shutdownPhaseTimeout.isNegative()) {
@@ -148,37 +165,23 @@ public final class PythonPoolFactory {
 		}
 		List<String> preload = pool.getPreload();
 		for (int i = 0; i < preload.size(); i++) {
-			String module = preload.get(i);
-			require(module != null && MODULE_NAME.matcher(module).matches(), prefix + ".preload[" + i + "]", module,
-					"is not a module name");
+			require(preload.get(i) != null, prefix + ".preload[" + i + "]", null, "is not a module name");
 		}
 		builder.preload(preload);
 		builder.initScript(pool.getInitScript());
-		require(pool.getMaxUses() >= 0, prefix + ".max-uses", pool.getMaxUses(), "must not be negative (0 for never)");
 		builder.maxUses(pool.getMaxUses());
-		boolean main = pool.getIsolation() == Isolation.MAIN;
-		sandboxFlag(prefix + ".allow-threads", pool.getAllowThreads(), main, builder::allowThreads);
-		sandboxFlag(prefix + ".allow-fork", pool.getAllowFork(), main, builder::allowFork);
-		sandboxFlag(prefix + ".allow-exec", pool.getAllowExec(), main, builder::allowExec);
+		setIfPresent(pool.getAllowThreads(), builder::allowThreads);
+		setIfPresent(pool.getAllowFork(), builder::allowFork);
+		setIfPresent(pool.getAllowExec(), builder::allowExec);
 		Duration creationTimeout = pool.getCreationTimeout();
-		require(creationTimeout != null && !creationTimeout.isNegative() && !creationTimeout.isZero(),
-				prefix + ".creation-timeout", creationTimeout, "must be positive");
+		require(creationTimeout != null, prefix + ".creation-timeout", null, "must be set");
 		builder.creationTimeout(creationTimeout);
-		Duration leakDetectionThreshold = pool.getLeakDetectionThreshold();
-		require(leakDetectionThreshold == null
-				|| (!leakDetectionThreshold.isNegative() && !leakDetectionThreshold.isZero()),
-				prefix + ".leak-detection-threshold", leakDetectionThreshold,
-				"must be positive (leave it unset for no leak detection)");
-		builder.leakDetectionThreshold(leakDetectionThreshold);
+		builder.leakDetectionThreshold(pool.getLeakDetectionThreshold());
 		return builder;
 	}
 
-	private static void sandboxFlag(String key, @Nullable Boolean value, boolean main, Consumer<Boolean> setter) {
+	private static void setIfPresent(@Nullable Boolean value, Consumer<Boolean> setter) {
 		if (value != null) {
-			// PyInterpreterConfig's allow_* flags bind sub-interpreters only: false in a main pool would be a lie.
-			require(!main || value, key, value, "the main interpreter cannot enforce it (CPython applies allow-fork, "
-					+ "allow-exec and allow-threads to sub-interpreters only); leave it unset in an isolation: main "
-					+ "pool, or use isolation own-gil or shared-gil to restrict Python code");
 			setter.accept(value);
 		}
 	}

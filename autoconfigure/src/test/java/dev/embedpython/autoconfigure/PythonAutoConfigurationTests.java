@@ -291,7 +291,7 @@ class PythonAutoConfigurationTests {
 	void runWithMainPoolThatForbidsExecShouldFailSayingTheMainInterpreterCannotEnforceIt() {
 		this.contextRunner.withPropertyValues("python.pools.numeric.isolation=main", "python.pools.numeric.allow-exec=false")
 			.run((context) -> assertThat(invalidProperty(context, "python.pools.numeric.allow-exec"))
-				.hasMessageContaining("the main interpreter cannot enforce it"));
+				.hasMessageContaining("cannot be enforced by the main interpreter"));
 		this.contextRunner.withPropertyValues("python.pool.isolation=main", "python.pool.allow-threads=false")
 			.run((context) -> invalidProperty(context, "python.pool.allow-threads"));
 	}

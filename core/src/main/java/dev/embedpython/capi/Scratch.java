@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import dev.embedpython.PythonConversionException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -119,7 +118,7 @@ public final class Scratch {
 	 * ({@code PyUnicode_AsUCS4}), which runs no codec and no Python code.
 	 * @param object the str (or str subclass)
 	 * @return the text, or {@code null} with a Python exception set
-	 * @throws PythonConversionException if the text is too long for a Java string
+	 * @throws IllegalArgumentException if the text is too long for a Java string
 	 */
 	public @Nullable String string(long object) {
 		long data = CPython.PyUnicode_AsUTF8AndSize(object, size());
@@ -141,7 +140,7 @@ public final class Scratch {
 
 	private static int checkedLength(long length) {
 		if (length > MAX_ARRAY) {
-			throw new PythonConversionException("Python str of " + length + " code units is too long for Java");
+			throw new IllegalArgumentException("Python str of " + length + " code units is too long for Java");
 		}
 		return (int) length;
 	}

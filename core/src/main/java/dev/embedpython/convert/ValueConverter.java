@@ -309,7 +309,13 @@ public final class ValueConverter {
 	}
 
 	private static String toJavaString(long object) {
-		String text = Scratch.get().string(object);
+		String text;
+		try {
+			text = Scratch.get().string(object);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new PythonConversionException(ex.getMessage());
+		}
 		if (text == null) {
 			throw PythonErrors.raised();
 		}

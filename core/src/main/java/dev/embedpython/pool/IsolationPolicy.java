@@ -4,6 +4,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Locale;
 
+import dev.embedpython.InvalidPoolOptionException;
 import dev.embedpython.Isolation;
 import dev.embedpython.PoolOptions;
 import dev.embedpython.interpreter.Engine;
@@ -67,7 +68,7 @@ abstract sealed class IsolationPolicy {
 			super(engine, spec);
 			String tooLarge = MemoryEstimate.problem(options);
 			if (tooLarge != null) {
-				throw new IllegalArgumentException("Invalid pool option 'size': " + tooLarge);
+				throw new InvalidPoolOptionException("size", options.size(), tooLarge);
 			}
 			logger.log(Level.INFO, () -> "Pool '" + options.name() + "': " + options.size() + " "
 					+ options.isolation().name().toLowerCase(Locale.ROOT).replace('_', '-')

@@ -48,6 +48,7 @@ import java.util.stream.Stream;
 import java.util.function.Predicate;
 import java.util.zip.CRC32;
 
+import dev.embedpython.PrivateTree;
 import dev.embedpython.PythonCacheSecurityException;
 import dev.embedpython.PythonExtractionException;
 import dev.embedpython.PythonNotFoundException;

@@ -24,6 +24,7 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.stream.Stream;
 
+import dev.embedpython.PrivateTree;
 import dev.embedpython.PythonCacheSecurityException;
 import dev.embedpython.PythonExtractionException;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
+import dev.embedpython.PrivateTree;
 import org.junit.jupiter.api.Assumptions;
 
 /**

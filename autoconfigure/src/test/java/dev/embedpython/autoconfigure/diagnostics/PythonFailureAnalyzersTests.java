@@ -9,7 +9,7 @@ import dev.embedpython.PythonExtractionException;
 import dev.embedpython.PythonInitializationException;
 import dev.embedpython.PythonNotFoundException;
 import dev.embedpython.PythonVersionException;
-import dev.embedpython.runtime.PrivateTree;
+import dev.embedpython.PrivateTree;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

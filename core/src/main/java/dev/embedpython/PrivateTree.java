@@ -1,4 +1,4 @@
-package dev.embedpython.runtime;
+package dev.embedpython;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -18,11 +18,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import dev.embedpython.PythonCacheSecurityException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Files and directories of the runtime cache, which only this process's user (or root) may write: every check reads
+ * Files and directories of a private cache (the extracted runtime, the Spring module's copies of classpath Python
+ * code), which only this process's user (or root) may write: every check reads
  * the entry itself, never what a symbolic link points to, and refuses links, entries owned by another user, and
  * entries writable by group or others. What it creates is {@code 0700} (directories) or {@code 0600} (files),
  * whatever the umask.
@@ -30,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  * What this guarantees: no other (non-root) user can have changed a file that passes, so code Python runs from the
  * cache is code this user or root put there. What it does not: it cannot tell this user's own edits (or those of
  * code running as this user) from the original, and it does not check the directories above the cache root.
+ * <p>
+ * Public so that integrations writing Python code into the cache (the Spring Boot module) keep the same rules.
  * <p>
  * Thread contract: stateless; any thread.
  */
