@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.embedpython.interpreter.Engine;
 import dev.embedpython.pool.InterpreterPool;
-import dev.embedpython.runtime.BundledRuntime;
+import dev.embedpython.runtime.BundledPython;
 import dev.embedpython.runtime.HomeResolver;
 import dev.embedpython.runtime.JarPackages;
 import dev.embedpython.runtime.PythonHome;
@@ -51,13 +51,13 @@ public final class PythonRuntime implements AutoCloseable {
 
 	private final long startupNanos;
 
-	private final BundledRuntime.@Nullable Extraction extraction;
+	private final BundledPython.@Nullable Extraction extraction;
 
 	private int references = 1;
 
 	private volatile boolean closed;
 
-	private PythonRuntime(RuntimeOptions options, Engine engine, BundledRuntime.@Nullable Extraction extraction,
+	private PythonRuntime(RuntimeOptions options, Engine engine, BundledPython.@Nullable Extraction extraction,
 			long startupNanos) {
 		this.options = options;
 		this.engine = engine;
@@ -99,7 +99,7 @@ public final class PythonRuntime implements AutoCloseable {
 				return adopt(previous, options);
 			}
 			long start = System.nanoTime();
-			BundledRuntime.Extraction extraction = null;
+			BundledPython.Extraction extraction = null;
 			PythonHome home;
 			ClassLoader contextLoader = Thread.currentThread().getContextClassLoader();
 			ClassLoader loader = (contextLoader != null) ? contextLoader : PythonRuntime.class.getClassLoader();
@@ -107,7 +107,7 @@ public final class PythonRuntime implements AutoCloseable {
 				home = HomeResolver.resolve(options.home());
 			}
 			else {
-				extraction = BundledRuntime.extract(options.cacheDir(), loader);
+				extraction = BundledPython.extract(options.cacheDir(), loader);
 				home = HomeResolver.resolveBundled(extraction.directory());
 			}
 			List<Path> packagePaths = installPackages(options, loader, home);
@@ -333,7 +333,7 @@ public final class PythonRuntime implements AutoCloseable {
 	/**
 	 * A closed runtime whose CPython could not be finalized.
 	 */
-	private record Unfinalized(Engine engine, RuntimeOptions options, BundledRuntime.@Nullable Extraction extraction,
+	private record Unfinalized(Engine engine, RuntimeOptions options, BundledPython.@Nullable Extraction extraction,
 			String reason) {
 	}
 

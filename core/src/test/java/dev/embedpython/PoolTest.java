@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.embedpython.pool.InterpreterPool;
+import dev.embedpython.pool.PoolFixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -256,7 +256,7 @@ class PoolTest {
 				assertThat(pool.stats().threadStates()).isLessThanOrEqualTo(2 * (batch + 16 + 2));
 			}
 			assertThat(ok).hasValue(total);
-			((InterpreterPool) pool).purgeDeadThreadStates();
+			PoolFixtures.purgeDeadThreadStates(pool);
 			// The only live thread that holds a thread state per interpreter: python-main, which created it.
 			assertThat(pool.stats().threadStates()).isEqualTo(2);
 		}

@@ -38,7 +38,7 @@ public class PythonProperties {
 	 * Directory where the bundled runtime is extracted and where classpath entries of 'python.path' that live
 	 * inside jars are copied. Must be private to the application's user (owned by it or root, not writable by group
 	 * or others, no symbolic links) and on a filesystem mounted with exec; it may be read-only when the runtime was
-	 * extracted into it beforehand (dev.embedpython.runtime.BundledRuntime). Write ${user.home} for the user's home
+	 * extracted into it beforehand (dev.embedpython.runtime.BundledPython). Write ${user.home} for the user's home
 	 * directory.
 	 */
 	private @Nullable Path cacheDir;

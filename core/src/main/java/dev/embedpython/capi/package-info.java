@@ -1,5 +1,8 @@
 /**
- * JNA bindings of the CPython C API. <strong>Not API</strong>: internal to embedpython and changed without notice.
+ * The binding of the CPython C API, and nothing else: native functions, constants, C-string helpers, out-parameter
+ * scratch memory, and the one choke point that turns a failed call into a {@link dev.embedpython.capi.RaisedError}.
+ * It depends on no other package of embedpython; the public exception types are made above it, through the
+ * {@link dev.embedpython.capi.ErrorTranslator} the interpreter layer installs. <strong>Not API</strong>.
  * <p>
  * Hot-path functions are direct-mapped ({@code Native.register}) static methods taking and returning
  * {@code PyObject*}/{@code PyThreadState*} as {@code long}, so a call allocates nothing; strings are passed as

@@ -50,14 +50,6 @@ public final class ValueConverter {
 		this.types = types;
 	}
 
-	/**
-	 * {@code Py_None}, borrowed.
-	 * @return the address
-	 */
-	public long none() {
-		return this.types.none();
-	}
-
 	// Java -> Python
 
 	/**
@@ -237,7 +229,7 @@ public final class ValueConverter {
 	 */
 	@SuppressWarnings("unchecked")
 	public <T> @Nullable T toJava(long object, Class<T> type) {
-		if (BufferArrays.isTarget(type) && object != none()) {
+		if (BufferArrays.isTarget(type) && object != this.types.none()) {
 			return (T) BufferArrays.toJava(object, type);
 		}
 		return coerce(toJava(object), type);
@@ -496,7 +488,7 @@ public final class ValueConverter {
 	 * @throws PythonConversionException if it does not fit
 	 */
 	@SuppressWarnings("unchecked")
-	public static <T> @Nullable T coerce(@Nullable Object value, Class<T> type) {
+	static <T> @Nullable T coerce(@Nullable Object value, Class<T> type) {
 		if (value == null) {
 			if (type.isPrimitive()) {
 				throw new PythonConversionException("Python None cannot be converted to " + type.getName());

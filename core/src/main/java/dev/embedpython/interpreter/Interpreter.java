@@ -92,8 +92,6 @@ public final class Interpreter {
 	/** Deletions of foreign thread states in flight; the interpreter cannot end before they finish. */
 	private final Set<CompletableFuture<Integer>> disposals = ConcurrentHashMap.newKeySet();
 
-	private volatile @Nullable String endBlockedBy;
-
 	/** Retired while a session that was never closed still held it: its thread may attach again. */
 	private volatile boolean heldByUnclosedSession;
 
@@ -626,7 +624,6 @@ public final class Interpreter {
 		String blockedBy = foreignThreads(Set.of(mine.pointer()));
 		if (blockedBy != null) {
 			detach();
-			this.endBlockedBy = blockedBy;
 			return new EndAttempt(null, blockedBy);
 		}
 		this.ended = true;
@@ -716,14 +713,6 @@ public final class Interpreter {
 		}
 		String names = pythonThreads(PYTHON_THREADS);
 		return foreign + " Python thread(s) still running" + (names.isEmpty() ? "" : " " + names);
-	}
-
-	/**
-	 * What last kept this interpreter from ending, if anything.
-	 * @return the reason or {@code null}
-	 */
-	public @Nullable String endBlockedBy() {
-		return this.ended ? null : this.endBlockedBy;
 	}
 
 	/**

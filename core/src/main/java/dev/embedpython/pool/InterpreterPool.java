@@ -657,7 +657,7 @@ public final class InterpreterPool implements PythonPool {
 	 * done. Normally this happens lazily when an interpreter is borrowed; this forces it (tests, diagnostics).
 	 * @return the number of thread states deleted
 	 */
-	public int purgeDeadThreadStates() {
+	int purgeDeadThreadStates() {
 		int purged = 0;
 		for (PoolEntry entry : this.entries) {
 			try {

@@ -1,6 +1,8 @@
 /**
- * The pool of interpreters behind {@link dev.embedpython.PythonPool}: entries moved by compare-and-set, sessions,
- * per-interpreter watchdogs and workers for virtual threads. Internal.
+ * Lending interpreters behind {@link dev.embedpython.PythonPool}: entries whose states move only by compare-and-set
+ * methods of {@code PoolEntry}, sessions, timeouts and their watchdogs, leak detection, recycling and replacement
+ * (what differs per isolation is in {@code IsolationPolicy}). Uses the {@code interpreter} layer for everything
+ * that touches CPython, never {@code capi} or {@code convert}. <strong>Not API</strong>.
  */
 @NullMarked
 package dev.embedpython.pool;

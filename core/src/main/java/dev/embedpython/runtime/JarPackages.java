@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Python packages shipped in jars in the JavaCPP presets layout ({@code org.bytedeco:numpy:<version>:linux-x86_64}
  * and the native libraries it needs, {@code org.bytedeco:openblas:<version>:linux-x86_64}): found on the class path,
- * extracted like the runtime ({@link BundledRuntime}: a versioned tree per jar in the cache directory, private,
+ * extracted like the runtime ({@link BundledPython}: a versioned tree per jar in the cache directory, private,
  * verified at every start, under the same locks), their native libraries loaded by absolute path, and their
  * {@code python/} directories handed to every interpreter's {@code sys.path}.
  * <p>
@@ -239,7 +239,7 @@ public final class JarPackages {
 	}
 
 	/**
-	 * Extract the packages found, as {@link #install} does, without loading anything (for {@link BundledRuntime#main}).
+	 * Extract the packages found, as {@link #install} does, without loading anything (for {@link BundledPython#main}).
 	 * @param cacheDir the cache root
 	 * @param found what {@link #find} found
 	 * @param pythonVersion the runtime's {@code major * 100 + minor}
@@ -278,10 +278,10 @@ public final class JarPackages {
 
 	private static Installed extract(Path cacheDir, Found one) {
 		String resourceRoot = BASE + one.name() + "/" + PLATFORM + "/";
-		BundledRuntime.Artifact artifact = new BundledRuntime.Artifact(one.name(), one.version(), one.jar(),
+		BundledPython.Artifact artifact = new BundledPython.Artifact(one.name(), one.version(), one.jar(),
 				resourceRoot, (relative) -> isNeeded(relative, one.libraries()), (relative) -> false);
-		BundledRuntime.Extraction extraction = BundledRuntime.extract(cacheDir, artifact,
-				BundledRuntime.LOCK_TIMEOUT, System.nanoTime());
+		BundledPython.Extraction extraction = BundledPython.extract(cacheDir, artifact,
+				BundledPython.LOCK_TIMEOUT, System.nanoTime());
 		Path tree = extraction.directory();
 		List<Path> libraries = one.libraries().stream().map(tree::resolve).toList();
 		return new Installed(one.name(), one.version(), one.where(), tree,

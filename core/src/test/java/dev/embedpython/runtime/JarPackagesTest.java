@@ -59,7 +59,7 @@ class JarPackagesTest {
 		assertThat(numpy.tree().resolve("libjninumpy.so")).doesNotExist();
 		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(numpy.tree(),
 				LinkOption.NOFOLLOW_LINKS))).isEqualTo("rwx------");
-		assertThat(BundledRuntime.verify(numpy.tree())).isNull();
+		assertThat(BundledPython.verify(numpy.tree())).isNull();
 		JarPackages.Installed openblas = first.get(1);
 		assertThat(openblas.pythonPath()).isNull();
 		assertThat(openblas.libraries()).allSatisfy((library) -> assertThat(library).isRegularFile());

@@ -21,7 +21,7 @@ class PythonExtractionFailureAnalyzer extends AbstractFailureAnalyzer<PythonExtr
 				"Set 'python.cache-dir' to a directory that is writable by the application, has about 100 MB free "
 						+ "and is on a filesystem mounted with exec (not a noexec /tmp or volume), or set "
 						+ "'python.home' to an installed CPython 3.13 or later. For a read-only image, extract the "
-						+ "runtime when the image is built (java -cp ... dev.embedpython.runtime.BundledRuntime "
+						+ "runtime when the image is built (java -cp ... dev.embedpython.runtime.BundledPython "
 						+ "<cache-dir>, see SECURITY.md).",
 				cause);
 	}

@@ -83,7 +83,7 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Thread contract: thread-safe; concurrent callers in one JVM are serialized.
  */
-public final class BundledRuntime {
+public final class BundledPython {
 
 	/** The jar's resource root. */
 	static final String ROOT = "org/bytedeco/cpython/linux-x86_64/";
@@ -118,14 +118,14 @@ public final class BundledRuntime {
 	/** The interpreter program, extracted with its exec bit for {@code sys.executable}. */
 	static final Pattern EXECUTABLE = Pattern.compile("bin/python3\\.[0-9]+");
 
-	private static final Logger logger = System.getLogger(BundledRuntime.class.getName());
+	private static final Logger logger = System.getLogger(BundledPython.class.getName());
 
 	private static final Object LOCK = new Object();
 
 	/** In-use locks this JVM holds, by tree; held for the life of the JVM, which keeps libpython mapped. */
 	private static final Map<Path, FileChannel> held = new ConcurrentHashMap<>();
 
-	private BundledRuntime() {
+	private BundledPython() {
 	}
 
 	/**
@@ -143,7 +143,7 @@ public final class BundledRuntime {
 	/**
 	 * Extract the bundled runtime ahead of time, e.g. when a container image is built, so that the application can
 	 * run with a read-only cache directory. Run it as the user that runs the application:
-	 * {@code java -cp <embedpython-core.jar>:<cpython-...-linux-x86_64.jar> dev.embedpython.runtime.BundledRuntime
+	 * {@code java -cp <embedpython-core.jar>:<cpython-...-linux-x86_64.jar> dev.embedpython.runtime.BundledPython
 	 * <cache-dir>}. Prints the runtime tree; exits with 1 (and the reason) if it fails, 2 for wrong arguments.
 	 * @param args the cache directory
 	 */
@@ -157,12 +157,12 @@ public final class BundledRuntime {
 	static int run(String[] args, PrintStream out, PrintStream err) {
 		if (args.length != 1 || args[0].isBlank() || args[0].startsWith("-")) {
 			err.println("Usage: java -cp <embedpython-core jar>:<org.bytedeco cpython linux-x86_64 jar> "
-					+ BundledRuntime.class.getName() + " <cache-dir>");
+					+ BundledPython.class.getName() + " <cache-dir>");
 			return 2;
 		}
 		try {
 			ClassLoader loader = Thread.currentThread().getContextClassLoader();
-			ClassLoader classLoader = (loader != null) ? loader : BundledRuntime.class.getClassLoader();
+			ClassLoader classLoader = (loader != null) ? loader : BundledPython.class.getClassLoader();
 			Extraction extraction = extract(Path.of(args[0]), classLoader);
 			// Python packages from jars on the same class path are extracted too (not loaded).
 			List<JarPackages.Found> found = JarPackages.find(classLoader);
@@ -210,7 +210,7 @@ public final class BundledRuntime {
 		catch (java.net.MalformedURLException ex) {
 			throw new PythonExtractionException("Cannot read " + pom + ": " + ex.getMessage(), ex);
 		}
-		Artifact artifact = new Artifact("cpython", version, jar, ROOT, BundledRuntime::isNeeded,
+		Artifact artifact = new Artifact("cpython", version, jar, ROOT, BundledPython::isNeeded,
 				(relative) -> EXECUTABLE.matcher(relative).matches());
 		return extract(cacheDir, artifact, lockTimeout, start);
 	}
@@ -294,7 +294,7 @@ public final class BundledRuntime {
 					+ "extraction of " + artifact.describe() + " (a directory " + artifact.prefix()
 					+ "r<n>): extract it when the image is built, as the user that runs the application: java -cp "
 					+ "<embedpython-core jar>:<cpython-linux-x86_64 jar>[:<package jars>] "
-					+ BundledRuntime.class.getName() + " '" + root + "'; or configure a writable cache directory",
+					+ BundledPython.class.getName() + " '" + root + "'; or configure a writable cache directory",
 					null);
 		}
 		hold(tree);

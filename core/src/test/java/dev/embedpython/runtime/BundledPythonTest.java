@@ -39,14 +39,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * someone else could have changed it; against real directories, links, owners, permissions, mounts and a second
  * JVM.
  */
-class BundledRuntimeTest {
+class BundledPythonTest {
 
 	private final ClassLoader loader = getClass().getClassLoader();
 
 	@Test
 	void extractsOnceThenReusesWithPrivateModes(@TempDir Path temp) throws Exception {
 		Path cache = temp.resolve("new/cache");
-		BundledRuntime.Extraction first = BundledRuntime.extract(cache, this.loader);
+		BundledPython.Extraction first = BundledPython.extract(cache, this.loader);
 		assertThat(first.extracted()).isTrue();
 		assertThat(first.readOnly()).isFalse();
 		assertThat(first.version()).startsWith("3.14.");
@@ -69,49 +69,49 @@ class BundledRuntimeTest {
 		assertThat(mode(home)).isEqualTo("rwx------");
 		assertThat(mode(home.resolve("lib/python3.14/json/__pycache__"))).isEqualTo("rwx------");
 		assertThat(mode(home.resolve("lib/python3.14/os.py"))).isEqualTo("rw-------");
-		assertThat(mode(home.resolve(BundledRuntime.MANIFEST))).isEqualTo("rw-------");
-		assertThat(mode(home.resolve(BundledRuntime.MARKER))).isEqualTo("rw-------");
-		assertThat(mode(home.resolve(BundledRuntime.IN_USE))).isEqualTo("rw-------");
+		assertThat(mode(home.resolve(BundledPython.MANIFEST))).isEqualTo("rw-------");
+		assertThat(mode(home.resolve(BundledPython.MARKER))).isEqualTo("rw-------");
+		assertThat(mode(home.resolve(BundledPython.IN_USE))).isEqualTo("rw-------");
 		assertThat(mode(cache.resolve("cpython-" + first.version() + ".lock"))).isEqualTo("rw-------");
-		BundledRuntime.Extraction second = BundledRuntime.extract(cache, this.loader);
+		BundledPython.Extraction second = BundledPython.extract(cache, this.loader);
 		assertThat(second.extracted()).isFalse();
 		assertThat(second.directory()).isEqualTo(home);
 	}
 
 	@Test
 	void damagedTreeIsRepairedIntoANewTreeLeavingTheOldOneToItsUsers(@TempDir Path cache) throws Exception {
-		Path home = BundledRuntime.extract(cache, this.loader).directory();
+		Path home = BundledPython.extract(cache, this.loader).directory();
 		Path json = home.resolve("lib/python3.14/json/__init__.py");
 		Files.delete(json);
-		BundledRuntime.Extraction repaired = BundledRuntime.extract(cache, this.loader);
+		BundledPython.Extraction repaired = BundledPython.extract(cache, this.loader);
 		assertThat(repaired.extracted()).isTrue();
 		assertThat(repaired.directory()).isNotEqualTo(home).hasFileName(home.getFileName().toString()
 			.replace(".r1", ".r2"));
 		assertThat(repaired.directory().resolve("lib/python3.14/json/__init__.py")).isRegularFile();
 		// This JVM holds the first tree: it is neither rewritten nor deleted.
 		assertThat(home.resolve("lib/python3.14/os.py")).isRegularFile();
-		assertThat(BundledRuntime.extract(cache, this.loader).directory()).isEqualTo(repaired.directory());
+		assertThat(BundledPython.extract(cache, this.loader).directory()).isEqualTo(repaired.directory());
 	}
 
 	@Test
 	void editedMarkerOrMissingMarkerMeansANewTree(@TempDir Path cache) throws Exception {
-		Path home = BundledRuntime.extract(cache, this.loader).directory();
-		Files.writeString(home.resolve(BundledRuntime.MARKER), "forged\n");
-		assertThat(BundledRuntime.verify(home)).contains(BundledRuntime.MARKER);
-		Path second = BundledRuntime.extract(cache, this.loader).directory();
-		assertThat(BundledRuntime.verify(second)).isNull();
-		Files.delete(second.resolve(BundledRuntime.MARKER));
-		assertThat(BundledRuntime.extract(cache, this.loader).extracted()).isTrue();
+		Path home = BundledPython.extract(cache, this.loader).directory();
+		Files.writeString(home.resolve(BundledPython.MARKER), "forged\n");
+		assertThat(BundledPython.verify(home)).contains(BundledPython.MARKER);
+		Path second = BundledPython.extract(cache, this.loader).directory();
+		assertThat(BundledPython.verify(second)).isNull();
+		Files.delete(second.resolve(BundledPython.MARKER));
+		assertThat(BundledPython.extract(cache, this.loader).extracted()).isTrue();
 	}
 
 	@Test
 	void fileWithChangedContentIsDetected(@TempDir Path cache) throws Exception {
-		Path home = BundledRuntime.extract(cache, this.loader).directory();
+		Path home = BundledPython.extract(cache, this.loader).directory();
 		Path os = home.resolve("lib/python3.14/os.py");
 		String original = Files.readString(os);
 		Files.writeString(os, original.replace("import abc", "import abc  # tampered"));
-		assertThat(BundledRuntime.verify(home)).contains("os.py");
-		BundledRuntime.Extraction repaired = BundledRuntime.extract(cache, this.loader);
+		assertThat(BundledPython.verify(home)).contains("os.py");
+		BundledPython.Extraction repaired = BundledPython.extract(cache, this.loader);
 		assertThat(repaired.extracted()).isTrue();
 		assertThat(Files.readString(repaired.directory().resolve("lib/python3.14/os.py"))).isEqualTo(original);
 	}
@@ -122,17 +122,17 @@ class BundledRuntimeTest {
 		CyclicBarrier together = new CyclicBarrier(2);
 		ExecutorService executor = Executors.newFixedThreadPool(2);
 		try {
-			Callable<BundledRuntime.Extraction> extract = () -> {
+			Callable<BundledPython.Extraction> extract = () -> {
 				together.await(30, TimeUnit.SECONDS);
-				return BundledRuntime.extract(cache, this.loader);
+				return BundledPython.extract(cache, this.loader);
 			};
-			Future<BundledRuntime.Extraction> a = executor.submit(extract);
-			Future<BundledRuntime.Extraction> b = executor.submit(extract);
-			BundledRuntime.Extraction first = a.get(2, TimeUnit.MINUTES);
-			BundledRuntime.Extraction second = b.get(2, TimeUnit.MINUTES);
+			Future<BundledPython.Extraction> a = executor.submit(extract);
+			Future<BundledPython.Extraction> b = executor.submit(extract);
+			BundledPython.Extraction first = a.get(2, TimeUnit.MINUTES);
+			BundledPython.Extraction second = b.get(2, TimeUnit.MINUTES);
 			assertThat(first.directory()).isEqualTo(second.directory());
 			assertThat(first.extracted() ^ second.extracted()).as("exactly one of the two extracted").isTrue();
-			assertThat(BundledRuntime.verify(first.directory())).isNull();
+			assertThat(BundledPython.verify(first.directory())).isNull();
 		}
 		finally {
 			executor.shutdownNow();
@@ -143,10 +143,10 @@ class BundledRuntimeTest {
 
 	@Test
 	void cacheDirectoryWritableByOthersIsRefused(@TempDir Path cache) throws Exception {
-		BundledRuntime.extract(cache, this.loader);
+		BundledPython.extract(cache, this.loader);
 		Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
 		assertThatExceptionOfType(PythonCacheSecurityException.class)
-			.isThrownBy(() -> BundledRuntime.extract(cache, this.loader))
+			.isThrownBy(() -> BundledPython.extract(cache, this.loader))
 			.withMessageContaining("Cache directory '" + cache.toAbsolutePath() + "'")
 			.withMessageContaining("writable by group and others (rwxrwxrwx)")
 			.withMessageContaining("chmod 700")
@@ -159,7 +159,7 @@ class BundledRuntimeTest {
 		UserPrincipal nobody = nobody();
 		Files.setOwner(cache, nobody);
 		assertThatExceptionOfType(PythonCacheSecurityException.class)
-			.isThrownBy(() -> BundledRuntime.extract(cache, this.loader))
+			.isThrownBy(() -> BundledPython.extract(cache, this.loader))
 			.withMessageContaining("'" + cache + "' is owned by nobody, not by this process's user (root) or root");
 	}
 
@@ -169,7 +169,7 @@ class BundledRuntimeTest {
 			.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
 		Path link = Files.createSymbolicLink(temp.resolve("link"), real);
 		assertThatExceptionOfType(PythonCacheSecurityException.class)
-			.isThrownBy(() -> BundledRuntime.extract(link, this.loader))
+			.isThrownBy(() -> BundledPython.extract(link, this.loader))
 			.withMessageContaining("'" + link + "' is a symbolic link");
 		try (Stream<Path> files = Files.list(real)) {
 			assertThat(files).isEmpty();
@@ -178,22 +178,22 @@ class BundledRuntimeTest {
 
 	@Test
 	void treeReplacedByALinkIsRefused(@TempDir Path temp) throws Exception {
-		Path elsewhere = BundledRuntime.extract(temp.resolve("elsewhere"), this.loader).directory();
+		Path elsewhere = BundledPython.extract(temp.resolve("elsewhere"), this.loader).directory();
 		Path cache = temp.resolve("cache");
 		PrivateTree.createDirectories(cache);
 		Path link = Files.createSymbolicLink(cache.resolve(elsewhere.getFileName()), elsewhere);
 		assertThatExceptionOfType(PythonCacheSecurityException.class)
-			.isThrownBy(() -> BundledRuntime.extract(cache, this.loader))
+			.isThrownBy(() -> BundledPython.extract(cache, this.loader))
 			.withMessageContaining("'" + link + "' is a symbolic link");
 	}
 
 	@Test
 	void linkInsideTheTreeIsRefused(@TempDir Path cache) throws Exception {
-		Path home = BundledRuntime.extract(cache, this.loader).directory();
+		Path home = BundledPython.extract(cache, this.loader).directory();
 		Path evil = Files.writeString(cache.resolve("evil.py"), "raise SystemExit('planted')\n");
 		Path link = Files.createSymbolicLink(home.resolve("lib/python3.14/evil.py"), evil);
 		assertThatExceptionOfType(PythonCacheSecurityException.class)
-			.isThrownBy(() -> BundledRuntime.extract(cache, this.loader))
+			.isThrownBy(() -> BundledPython.extract(cache, this.loader))
 			.withMessageContaining("'" + link + "' is a symbolic link")
 			.withMessageContaining("Delete the runtime tree '" + home + "'");
 	}
@@ -201,10 +201,10 @@ class BundledRuntimeTest {
 	@Test
 	void plantedModuleWithRegeneratedManifestIsRefusedByItsOwner(@TempDir Path cache) throws Exception {
 		// The attack of the review: another user rewrites signal.py and regenerates manifest and marker.
-		Path home = BundledRuntime.extract(cache, this.loader).directory();
+		Path home = BundledPython.extract(cache, this.loader).directory();
 		Path signal = home.resolve("lib/python3.14/signal.py");
 		Files.writeString(signal, Files.readString(signal) + "\nimport os; os.system('id')\n");
-		String manifest = Files.readString(home.resolve(BundledRuntime.MANIFEST));
+		String manifest = Files.readString(home.resolve(BundledPython.MANIFEST));
 		StringBuilder forged = new StringBuilder();
 		for (String line : manifest.split("\n")) {
 			String[] parts = line.split(" ", 4);
@@ -214,53 +214,53 @@ class BundledRuntimeTest {
 			}
 			forged.append(line).append('\n');
 		}
-		Files.writeString(home.resolve(BundledRuntime.MANIFEST), forged);
-		Files.writeString(home.resolve(BundledRuntime.MARKER), BundledRuntime.FORMAT + " " + HexFormat.of()
+		Files.writeString(home.resolve(BundledPython.MANIFEST), forged);
+		Files.writeString(home.resolve(BundledPython.MARKER), BundledPython.FORMAT + " " + HexFormat.of()
 			.formatHex(MessageDigest.getInstance("SHA-256").digest(forged.toString().getBytes(StandardCharsets.UTF_8)))
 				+ "\n");
-		assertThat(BundledRuntime.verify(home)).as("a forgery by this user passes: the check does not defend "
+		assertThat(BundledPython.verify(home)).as("a forgery by this user passes: the check does not defend "
 				+ "against the same user").isNull();
 		Files.setOwner(signal, nobody());
 		assertThatExceptionOfType(PythonCacheSecurityException.class)
-			.isThrownBy(() -> BundledRuntime.extract(cache, this.loader))
+			.isThrownBy(() -> BundledPython.extract(cache, this.loader))
 			.withMessageContaining("'" + signal + "' is owned by nobody");
 	}
 
 	@Test
 	void groupWritableFileInTheTreeIsRefused(@TempDir Path cache) throws Exception {
-		Path home = BundledRuntime.extract(cache, this.loader).directory();
+		Path home = BundledPython.extract(cache, this.loader).directory();
 		Path dir = home.resolve("lib/python3.14/json");
 		Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwx---"));
 		assertThatExceptionOfType(PythonCacheSecurityException.class)
-			.isThrownBy(() -> BundledRuntime.extract(cache, this.loader))
+			.isThrownBy(() -> BundledPython.extract(cache, this.loader))
 			.withMessageContaining("'" + dir + "' is writable by its group (rwxrwx---)");
 	}
 
 	@Test
 	void startupHooksOutsideTheManifestAreRefused(@TempDir Path cache) throws Exception {
-		Path home = BundledRuntime.extract(cache, this.loader).directory();
+		Path home = BundledPython.extract(cache, this.loader).directory();
 		Path pth = home.resolve("lib/python3.14/site-packages/zz-evil.pth");
 		Files.writeString(pth, "import os; os.system('id')\n");
 		assertThatExceptionOfType(PythonCacheSecurityException.class)
-			.isThrownBy(() -> BundledRuntime.extract(cache, this.loader))
+			.isThrownBy(() -> BundledPython.extract(cache, this.loader))
 			.withMessageContaining("'" + pth + "' is not part of the bundled runtime, and Python would run it at start");
 		Files.delete(pth);
 		Path sitecustomize = home.resolve("lib/python3.14/__pycache__/sitecustomize.cpython-314.pyc");
 		Files.write(sitecustomize, new byte[16]);
 		assertThatExceptionOfType(PythonCacheSecurityException.class)
-			.isThrownBy(() -> BundledRuntime.extract(cache, this.loader))
+			.isThrownBy(() -> BundledPython.extract(cache, this.loader))
 			.withMessageContaining(sitecustomize.toString());
 		Files.delete(sitecustomize);
-		assertThat(BundledRuntime.extract(cache, this.loader).directory()).isEqualTo(home);
+		assertThat(BundledPython.extract(cache, this.loader).directory()).isEqualTo(home);
 	}
 
 	@Test
 	void otherFilesOutsideTheManifestAreReported(@TempDir Path cache) throws Exception {
-		Path home = BundledRuntime.extract(cache, this.loader).directory();
+		Path home = BundledPython.extract(cache, this.loader).directory();
 		Files.writeString(home.resolve("lib/python3.14/extra.py"), "x = 1\n");
 		Files.write(home.resolve("lib/python3.14/json/__pycache__/decoder.cpython-314.pyc"), new byte[16]);
 		List<String> warnings = captureWarnings(() -> {
-			BundledRuntime.Extraction again = BundledRuntime.extract(cache, this.loader);
+			BundledPython.Extraction again = BundledPython.extract(cache, this.loader);
 			assertThat(again.directory()).isEqualTo(home);
 			assertThat(again.extracted()).isFalse();
 		});
@@ -280,7 +280,7 @@ class BundledRuntimeTest {
 		Files.writeString(victim, "precious\n");
 		Path lockFile = Files.createSymbolicLink(cache.resolve("cpython-" + version + ".lock"), victim);
 		assertThatExceptionOfType(PythonCacheSecurityException.class)
-			.isThrownBy(() -> BundledRuntime.extract(cache, this.loader))
+			.isThrownBy(() -> BundledPython.extract(cache, this.loader))
 			.withMessageContaining("Lock file '" + lockFile + "' is a symbolic link");
 		assertThat(victim).hasContent("precious");
 	}
@@ -297,7 +297,7 @@ class BundledRuntimeTest {
 			List<String> logged = new ArrayList<>();
 			assertThatExceptionOfType(PythonExtractionException.class)
 				.isThrownBy(() -> capture(java.util.logging.Level.INFO, logged,
-						() -> BundledRuntime.extract(cache, this.loader, Duration.ofMillis(500))))
+						() -> BundledPython.extract(cache, this.loader, Duration.ofMillis(500))))
 				.withMessageContaining("Gave up after 0 s waiting for another process")
 				.withMessageContaining("lock file '" + lockFile + "' is held by pid " + holder.pid());
 			assertThat(logged).first()
@@ -307,7 +307,7 @@ class BundledRuntimeTest {
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
 			assertThat(holder.finish()).isZero();
 		}
-		assertThat(BundledRuntime.extract(cache, this.loader, Duration.ofMillis(500)).extracted()).isTrue();
+		assertThat(BundledPython.extract(cache, this.loader, Duration.ofMillis(500)).extracted()).isTrue();
 	}
 
 	// --- point 3: a tree in use by another JVM ----------------------------------------------------------------
@@ -322,7 +322,7 @@ class BundledRuntimeTest {
 			// Touched: this JVM sees a damaged tree and must extract a new one without disturbing the other JVM.
 			Path json = inUse.resolve("lib/python3.14/json/decoder.py");
 			Files.setLastModifiedTime(json, FileTime.fromMillis(Files.getLastModifiedTime(json).toMillis() - 60_000));
-			BundledRuntime.Extraction here = BundledRuntime.extract(cache, this.loader);
+			BundledPython.Extraction here = BundledPython.extract(cache, this.loader);
 			assertThat(here.extracted()).isTrue();
 			assertThat(here.directory()).isNotEqualTo(inUse);
 			assertThat(json).isRegularFile();
@@ -330,7 +330,7 @@ class BundledRuntimeTest {
 			assertThat(other.readLine()).isEqualTo("ok");
 			assertThat(other.finish()).as(other.errors()).isZero();
 			// No JVM holds the damaged tree any more: the next start deletes it.
-			assertThat(BundledRuntime.extract(cache, this.loader).directory()).isEqualTo(here.directory());
+			assertThat(BundledPython.extract(cache, this.loader).directory()).isEqualTo(here.directory());
 			assertThat(inUse).doesNotExist();
 		}
 	}
@@ -341,14 +341,14 @@ class BundledRuntimeTest {
 	void preExtractedCacheRunsReadOnly(@TempDir Path temp) throws Exception {
 		Path cache = temp.resolve("image/cache");
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		assertThat(BundledRuntime.run(new String[] { cache.toString() }, new PrintStream(out, true),
+		assertThat(BundledPython.run(new String[] { cache.toString() }, new PrintStream(out, true),
 				System.err)).isZero();
 		Path tree = Path.of(out.toString(StandardCharsets.UTF_8).strip());
 		assertThat(tree.getParent()).isEqualTo(cache.toAbsolutePath());
 		Path readOnly = temp.resolve("mounted");
 		try (ReadOnlyView view = ReadOnlyView.of(cache, readOnly)) {
 			assertThat(Files.isWritable(view.path())).isFalse();
-			BundledRuntime.Extraction extraction = BundledRuntime.extract(view.path(), this.loader);
+			BundledPython.Extraction extraction = BundledPython.extract(view.path(), this.loader);
 			assertThat(extraction.readOnly()).isTrue();
 			assertThat(extraction.extracted()).isFalse();
 			assertThat(extraction.directory()).isEqualTo(view.path().toAbsolutePath().resolve(tree.getFileName()));
@@ -366,16 +366,16 @@ class BundledRuntimeTest {
 		Path cache = Files.createDirectory(temp.resolve("cache"));
 		try (ReadOnlyView view = ReadOnlyView.of(cache, temp.resolve("mounted"))) {
 			assertThatExceptionOfType(PythonExtractionException.class)
-				.isThrownBy(() -> BundledRuntime.extract(view.path(), this.loader))
+				.isThrownBy(() -> BundledPython.extract(view.path(), this.loader))
 				.withMessageContaining("is read-only and holds no valid extraction")
-				.withMessageContaining("dev.embedpython.runtime.BundledRuntime '" + view.path().toAbsolutePath());
+				.withMessageContaining("dev.embedpython.runtime.BundledPython '" + view.path().toAbsolutePath());
 		}
 	}
 
 	@Test
 	void mainWithoutACacheDirectoryPrintsUsage() {
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
-		assertThat(BundledRuntime.run(new String[0], System.out, new PrintStream(err, true))).isEqualTo(2);
+		assertThat(BundledPython.run(new String[0], System.out, new PrintStream(err, true))).isEqualTo(2);
 		assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("Usage: java -cp");
 	}
 
@@ -388,7 +388,7 @@ class BundledRuntimeTest {
 				"needs root to mount a small tmpfs");
 		try {
 			assertThatExceptionOfType(PythonExtractionException.class)
-				.isThrownBy(() -> BundledRuntime.extract(small, this.loader))
+				.isThrownBy(() -> BundledPython.extract(small, this.loader))
 				.withMessageContaining("No space left on device")
 				.withMessageContaining("~60 MB free");
 			try (Stream<Path> left = Files.list(small)) {
@@ -404,15 +404,15 @@ class BundledRuntimeTest {
 
 	@Test
 	void neededEntries() {
-		assertThat(BundledRuntime.isNeeded("libpython3.14.so.1.0")).isTrue();
-		assertThat(BundledRuntime.isNeeded("libffi.so.8")).isTrue();
-		assertThat(BundledRuntime.isNeeded("libjnipython.so")).isFalse();
-		assertThat(BundledRuntime.isNeeded("lib/python3.14/json/__init__.py")).isTrue();
-		assertThat(BundledRuntime.isNeeded("lib/python3.14/test/test_os.py")).isFalse();
-		assertThat(BundledRuntime.isNeeded("include/python3.14/Python.h")).isFalse();
-		assertThat(BundledRuntime.isNeeded("bin/python3.14")).isTrue();
-		assertThat(BundledRuntime.isNeeded("bin/python3.14-config")).isFalse();
-		assertThat(BundledRuntime.isNeeded("bin/pip3")).isFalse();
+		assertThat(BundledPython.isNeeded("libpython3.14.so.1.0")).isTrue();
+		assertThat(BundledPython.isNeeded("libffi.so.8")).isTrue();
+		assertThat(BundledPython.isNeeded("libjnipython.so")).isFalse();
+		assertThat(BundledPython.isNeeded("lib/python3.14/json/__init__.py")).isTrue();
+		assertThat(BundledPython.isNeeded("lib/python3.14/test/test_os.py")).isFalse();
+		assertThat(BundledPython.isNeeded("include/python3.14/Python.h")).isFalse();
+		assertThat(BundledPython.isNeeded("bin/python3.14")).isTrue();
+		assertThat(BundledPython.isNeeded("bin/python3.14-config")).isFalse();
+		assertThat(BundledPython.isNeeded("bin/pip3")).isFalse();
 	}
 
 	private String version() throws Exception {
@@ -440,7 +440,7 @@ class BundledRuntimeTest {
 	}
 
 	private static void capture(java.util.logging.Level level, List<String> messages, Runnable action) {
-		java.util.logging.Logger logger = java.util.logging.Logger.getLogger(BundledRuntime.class.getName());
+		java.util.logging.Logger logger = java.util.logging.Logger.getLogger(BundledPython.class.getName());
 		Handler handler = new Handler() {
 			@Override
 			public void publish(LogRecord record) {
