@@ -72,8 +72,9 @@ class LayeringTest {
 	}
 
 	@Test
-	void poolUsesNeitherTheBindingNorTheConverter() {
-		noClasses().that().resideInAPackage(POOL).should().dependOnClassesThat().resideInAnyPackage(CAPI, CONVERT)
+	void poolUsesNeitherTheBindingNorTheConverterNorTheRuntime() {
+		noClasses().that().resideInAPackage(POOL).should().dependOnClassesThat()
+			.resideInAnyPackage(CAPI, CONVERT, RUNTIME)
 			.check(core);
 	}
 
