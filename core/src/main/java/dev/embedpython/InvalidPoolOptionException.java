@@ -24,7 +24,7 @@ public class InvalidPoolOptionException extends IllegalArgumentException {
 	 * @param reason what is wrong, e.g. {@code must be positive}
 	 */
 	public InvalidPoolOptionException(String option, @Nullable Object value, String reason) {
-		super("Invalid pool option '" + option + "': " + reason + " but was " + value);
+		super("Invalid pool option '" + option + "' (" + value + "): " + reason);
 		this.option = option;
 		this.value = value;
 		this.reason = reason;

@@ -40,7 +40,7 @@ class PoolMemoryTest {
 		long start = System.nanoTime();
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> runtime.newPool(PoolOptions.builder().name("huge").size(size).build()))
-			.withMessageStartingWith("Invalid pool option 'size': " + size + " own-gil interpreters need an "
+			.withMessageStartingWith("Invalid pool option 'size' (" + size + "): " + size + " own-gil interpreters need an "
 					+ "estimated " + MemoryEstimate.mebibytes(size * MemoryEstimate.OWN_GIL_BYTES))
 			.withMessageContaining("2.1 MiB each")
 			.withMessageContaining("this host offers: " + MemoryEstimate.mebibytes(budget));

@@ -92,7 +92,7 @@ class SandboxFlagsTest {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> PoolOptions.builder().isolation(Isolation.MAIN).allowExec(false).build())
 			.withMessageContaining("'allowExec'")
-			.withMessageContaining("main interpreter ignores allow_fork, allow_exec and allow_threads");
+			.withMessageContaining("cannot be enforced by the main interpreter");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> PoolOptions.builder().isolation(Isolation.MAIN).allowFork(false).build())
 			.withMessageContaining("'allowFork'");
