@@ -25,6 +25,8 @@ final class ModuleBridge {
 	/** The module's name in {@code sys.modules}. */
 	static final String MODULE = "_embedpython_modules";
 
+	// Flags, the first argument of an entry point: entry(flags, *args).
+
 	/** Entry flag: make the result JSON-like (Decimal, dates, enums, dataclasses...). */
 	static final int PLAIN = 1;
 
@@ -74,13 +76,19 @@ final class ModuleBridge {
 	}
 
 	/**
-	 * The name of the entry point for a module's function.
+	 * The name of the entry point for a module's function: {@code module.function}, or
+	 * {@code module.function(kw1=,kw2=)} when the last arguments go by keyword. The helper's {@code __getattr__}
+	 * resolves it once per interpreter, so calls pass only values.
 	 * @param module the module
 	 * @param function the function
-	 * @return {@code module.function}, resolved by the helper's {@code __getattr__}
+	 * @param keywords the keywords of the last arguments, in order
+	 * @return the entry point's name
 	 */
-	static String entry(String module, String function) {
-		return module + "." + function;
+	static String entry(String module, String function, String... keywords) {
+		if (keywords.length == 0) {
+			return module + "." + function;
+		}
+		return module + "." + function + "(" + String.join("=,", keywords) + "=)";
 	}
 
 	/**

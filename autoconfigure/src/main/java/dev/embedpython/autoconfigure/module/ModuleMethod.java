@@ -59,6 +59,8 @@ final class ModuleMethod {
 
 	private final String function;
 
+	private final String entry;
+
 	private final int[] positional;
 
 	private final String[] keywords;
@@ -84,6 +86,7 @@ final class ModuleMethod {
 		this.label = label;
 		this.module = module;
 		this.function = function;
+		this.entry = ModuleBridge.entry(module, function, keywords);
 		this.positional = positional;
 		this.keywords = keywords;
 		this.keywordIndexes = keywordIndexes;
@@ -232,24 +235,25 @@ final class ModuleMethod {
 	 * @return the result as the method declares it
 	 */
 	@Nullable Object invoke(PythonPool pool, @Nullable Object @Nullable [] args) {
-		Object[] positional = new Object[this.positional.length];
-		for (int i = 0; i < positional.length; i++) {
-			positional[i] = this.values.toPython(args[this.positional[i]]);
+		// An entry point of the helper takes its flags first; keyword values follow the positional ones.
+		int offset = this.direct ? 0 : 1;
+		Object[] callArgs = new Object[offset + this.positional.length + this.keywords.length];
+		for (int i = 0; i < this.positional.length; i++) {
+			callArgs[offset + i] = this.values.toPython(args[this.positional[i]]);
+		}
+		for (int i = 0; i < this.keywords.length; i++) {
+			callArgs[offset + this.positional.length + i] = this.values.toPython(args[this.keywordIndexes[i]]);
 		}
 		if (this.direct) {
-			return invokeDirect(pool, positional);
+			return invokeDirect(pool, callArgs);
 		}
-		Object[] entryArgs = new Object[positional.length + 2];
-		entryArgs[0] = this.flags;
-		entryArgs[1] = keywordArguments(args);
-		System.arraycopy(positional, 0, entryArgs, 2, positional.length);
-		String entry = ModuleBridge.entry(this.module, this.function);
+		callArgs[0] = this.flags;
 		if (this.kind == Kind.STREAM || this.kind == Kind.ITERATOR) {
-			return iterate(pool, entry, entryArgs);
+			return iterate(pool, callArgs);
 		}
 		Object result;
 		try (PythonSession session = pool.acquire()) {
-			result = ModuleBridge.call(session, entry, entryArgs);
+			result = ModuleBridge.call(session, this.entry, callArgs);
 		}
 		catch (PythonConversionException ex) {
 			throw notConverted(ex);
@@ -284,17 +288,6 @@ final class ModuleMethod {
 		return wrapped;
 	}
 
-	private @Nullable Map<String, @Nullable Object> keywordArguments(@Nullable Object @Nullable [] args) {
-		if (this.keywords.length == 0) {
-			return null;
-		}
-		Map<String, @Nullable Object> kwargs = new LinkedHashMap<>();
-		for (int i = 0; i < this.keywords.length; i++) {
-			kwargs.put(this.keywords[i], this.values.toPython(args[this.keywordIndexes[i]]));
-		}
-		return kwargs;
-	}
-
 	private @Nullable Object convert(@Nullable Object result) {
 		return switch (this.kind) {
 			case VOID -> null;
@@ -307,11 +300,11 @@ final class ModuleMethod {
 		return this.values.toJava(value, this.valueType, this.label + ": " + this.module + "." + this.function + verb);
 	}
 
-	private Object iterate(PythonPool pool, String entry, Object[] entryArgs) {
+	private Object iterate(PythonPool pool, Object[] entryArgs) {
 		PythonSession session = pool.acquire();
 		long token;
 		try {
-			token = ((Number) ModuleBridge.call(session, entry, entryArgs)).longValue();
+			token = ((Number) ModuleBridge.call(session, this.entry, entryArgs)).longValue();
 		}
 		catch (PythonException ex) {
 			session.close();

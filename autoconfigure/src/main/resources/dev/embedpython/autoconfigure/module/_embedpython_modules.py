@@ -3,9 +3,11 @@
 Not an API. The engine passes positional arguments only and has no handles to Python objects, so this module adds
 what the Java proxies need on top of it:
 
-- ``<module>.<function>`` attributes (PEP 562 ``__getattr__``): ``entry(flags, kwargs, *args)`` calls the target
-  with keyword arguments, makes its result JSON-like (``PLAIN``), drops it (``DISCARD``, for void methods: nothing
-  to convert, nothing to fail) or keeps the iterator it returns (``ITERATE``) and answers a token. The engine caches the entry per interpreter, and traces name ``_embedpython_modules.<target>``.
+- ``<module>.<function>`` and ``<module>.<function>(<kw1>=,<kw2>=)`` attributes (PEP 562 ``__getattr__``):
+  ``entry(flags, *args)`` calls the target, the last arguments by the keywords its name lists, and makes the result
+  JSON-like (``PLAIN``), drops it (``DISCARD``, for void methods: nothing to convert, nothing to fail) or keeps the
+  iterator it returns (``ITERATE``) and answers a token. The engine caches the entry per interpreter, so a call
+  converts no keyword names, and traces name ``_embedpython_modules.<entry>``.
 - ``next_batch(token, size)`` and ``close_iter(token)`` lend an iterator out in batches.
 - ``validate(module, functions)`` checks a module and its functions at application start.
 
@@ -79,15 +81,22 @@ def _plain_key(key):
 
 
 def __getattr__(name):
-    module, _, function = name.rpartition(".")
-    if not module or not function or function.startswith("__"):
+    # "module.function" or "module.function(kw1=,kw2=)": the last len(keywords) arguments go by keyword.
+    target_name, paren, keyword_part = name.partition("(")
+    module, _, function = target_name.rpartition(".")
+    if not module or not function or function.startswith("__") or (paren and not keyword_part.endswith("=)")):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     target = getattr(importlib.import_module(module), function)
+    keywords = tuple(keyword.rstrip("=") for keyword in keyword_part[:-1].split(",")) if paren else ()
+    count = len(keywords)
 
-    def entry(flags, kwargs, *args):
-        result = target(*args, **kwargs) if kwargs else target(*args)
+    def entry(flags, *args):
+        if count:
+            result = target(*args[:-count], **dict(zip(keywords, args[-count:])))
+        else:
+            result = target(*args)
         if flags & ITERATE:
-            return _open(name, result, flags & PLAIN)
+            return _open(target_name, result, flags & PLAIN)
         if flags & DISCARD:
             return None
         return plain(result) if flags & PLAIN else result
