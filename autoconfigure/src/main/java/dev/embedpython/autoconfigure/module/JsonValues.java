@@ -32,6 +32,10 @@ import tools.jackson.databind.node.POJONode;
  */
 final class JsonValues {
 
+	/** The Java classes of the Python scalars the engine converts, by the name of their Python type. */
+	private static final Map<Class<?>, String> PYTHON_SCALARS = Map.of(Boolean.class, "bool", Long.class, "int",
+			BigInteger.class, "int", Double.class, "float", String.class, "str", byte[].class, "bytes");
+
 	private final JsonMapper mapper;
 
 	JsonValues(JsonMapper mapper) {
@@ -233,31 +237,12 @@ final class JsonValues {
 		if (value == null) {
 			return "None";
 		}
-		if (value instanceof Boolean) {
-			return "bool";
+		String scalar = PYTHON_SCALARS.get(value.getClass());
+		if (scalar != null) {
+			return scalar;
 		}
-		if (value instanceof Long || value instanceof BigInteger) {
-			return "int";
-		}
-		if (value instanceof Double) {
-			return "float";
-		}
-		if (value instanceof String) {
-			return "str";
-		}
-		if (value instanceof byte[]) {
-			return "bytes";
-		}
-		if (value instanceof List) {
-			return "list";
-		}
-		if (value instanceof Map) {
-			return "dict";
-		}
-		if (value instanceof Set) {
-			return "set";
-		}
-		return value.getClass().getSimpleName();
+		return (value instanceof List) ? "list"
+				: (value instanceof Map) ? "dict" : (value instanceof Set) ? "set" : value.getClass().getSimpleName();
 	}
 
 }

@@ -13,7 +13,6 @@ import dev.embedpython.PythonConversionException;
 import dev.embedpython.PythonException;
 import dev.embedpython.PythonPool;
 import dev.embedpython.autoconfigure.PythonAutoConfiguration;
-import dev.embedpython.autoconfigure.TestPython;
 import dev.embedpython.modulefixtures.namedpool.Ledger;
 import dev.embedpython.modulefixtures.valid.Conversions;
 import dev.embedpython.modulefixtures.valid.Prices;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -36,11 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class PythonModuleCallTests {
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(PythonAutoConfiguration.class, PythonModulesAutoConfiguration.class))
-		.withPropertyValues(TestPython.properties())
-		.withPropertyValues("python.path=classpath:module-tests/")
-		.withUserConfiguration(FixturesConfiguration.class);
+	private final ApplicationContextRunner contextRunner = ModuleFixtures.contextRunner()
+		.withUserConfiguration(ModuleFixtures.Valid.class);
 
 	@Test
 	void recordsShouldBeMappedFromTheDictsPythonReturns() {
@@ -202,16 +197,19 @@ class PythonModuleCallTests {
 			calls.clear();
 			prices.count();
 			prices.quote("A-17", 1);
-			// Direct: the function itself; through the helper: its entry point, named after the function.
+			prices.couponed("FIVE", "A-17", 10, 2);
+			// Direct: the function itself; through the helper: its entry point, named after the function and the
+			// keywords it passes.
 			assertThat(calls).containsExactly("default mt_prices.count",
-					"default _embedpython_modules.mt_prices.quote");
+					"default _embedpython_modules.mt_prices.quote",
+					"default _embedpython_modules.mt_prices.discounted(coupon=,percent=)");
 			assertThat(context.getBean(PythonPool.class).stats().active()).isZero();
 		});
 	}
 
 	@Test
 	void namedPoolShouldServeItsInterfaces() {
-		this.contextRunner.withUserConfiguration(RecordingCallObserver.class, LedgerConfiguration.class)
+		this.contextRunner.withUserConfiguration(RecordingCallObserver.class, ModuleFixtures.NamedPool.class)
 			.withPropertyValues("python.pools.batch.size=1")
 			.run((context) -> {
 				List<String> calls = context.getBean(RecordingCallObserver.class).calls;
@@ -261,18 +259,6 @@ class PythonModuleCallTests {
 	 * @param unitCount how many
 	 */
 	record LineItem(String skuCode, int unitCount) {
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnablePythonModules(basePackageClasses = Prices.class)
-	static class FixturesConfiguration {
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnablePythonModules(basePackageClasses = Ledger.class)
-	static class LedgerConfiguration {
-
 	}
 
 }

@@ -20,15 +20,11 @@ import java.util.stream.Stream;
 import dev.embedpython.PythonConversionException;
 import dev.embedpython.PythonException;
 import dev.embedpython.PythonPool;
-import dev.embedpython.autoconfigure.PythonAutoConfiguration;
-import dev.embedpython.autoconfigure.TestPython;
 import dev.embedpython.modulefixtures.valid.Row;
 import dev.embedpython.modulefixtures.valid.Rows;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -42,13 +38,10 @@ class PythonModuleStreamTests {
 
 	private static final String NEXT_BATCH = "default _embedpython_modules.next_batch";
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(PythonAutoConfiguration.class, PythonModulesAutoConfiguration.class))
-		.withPropertyValues(TestPython.properties())
+	private final ApplicationContextRunner contextRunner = ModuleFixtures.contextRunner()
 		// A generator drained eagerly by mistake would run into the call timeout instead of hanging the test.
-		.withPropertyValues("python.path=classpath:module-tests/", "python.modules.stream-batch-size=4",
-				"python.pool.call-timeout=20s")
-		.withUserConfiguration(FixturesConfiguration.class, RecordingCallObserver.class);
+		.withPropertyValues("python.modules.stream-batch-size=4", "python.pool.call-timeout=20s")
+		.withUserConfiguration(ModuleFixtures.Valid.class, RecordingCallObserver.class);
 
 	@Test
 	void streamShouldFetchBatchesOnlyWhenItemsAreNeeded() {
@@ -237,12 +230,6 @@ class PythonModuleStreamTests {
 			}
 			assertThat(pool.stats().active()).isZero();
 		});
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnablePythonModules(basePackageClasses = Rows.class)
-	static class FixturesConfiguration {
-
 	}
 
 }

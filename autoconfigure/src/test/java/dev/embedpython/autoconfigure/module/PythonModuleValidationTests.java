@@ -4,8 +4,6 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import dev.embedpython.PythonException;
-import dev.embedpython.autoconfigure.PythonAutoConfiguration;
-import dev.embedpython.autoconfigure.TestPython;
 import dev.embedpython.autoconfigure.module.PythonModuleValidationException.Kind;
 import dev.embedpython.autoconfigure.module.PythonModuleValidationException.Problem;
 import dev.embedpython.modulefixtures.invalid.aclass.PricingService;
@@ -17,7 +15,6 @@ import dev.embedpython.modulefixtures.invalid.missingpool.Reports;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ContextConsumer;
@@ -32,10 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class PythonModuleValidationTests {
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(PythonAutoConfiguration.class, PythonModulesAutoConfiguration.class))
-		.withPropertyValues(TestPython.properties())
-		.withPropertyValues("python.path=classpath:module-tests/");
+	private final ApplicationContextRunner contextRunner = ModuleFixtures.contextRunner();
 
 	@Test
 	void runWhenTheModuleIsMissingShouldFailNamingIt() {

@@ -1,7 +1,5 @@
 package dev.embedpython.autoconfigure.module;
 
-import dev.embedpython.autoconfigure.PythonAutoConfiguration;
-import dev.embedpython.autoconfigure.TestPython;
 import dev.embedpython.autoconfigure.module.PythonModuleValidationException.Kind;
 import dev.embedpython.autoconfigure.module.PythonModuleValidationException.Problem;
 import dev.embedpython.modulefixtures.namedpool.Ledger;
@@ -10,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -24,10 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PythonModulesAutoConfigurationTests {
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(PythonAutoConfiguration.class, PythonModulesAutoConfiguration.class))
-		.withPropertyValues(TestPython.properties())
-		.withPropertyValues("python.path=classpath:module-tests/", "python.pools.batch.size=1");
+	private final ApplicationContextRunner contextRunner = ModuleFixtures.contextRunner()
+		.withPropertyValues("python.pools.batch.size=1");
 
 	@Test
 	void runShouldRegisterTheInterfacesOfTheAutoConfigurationPackages() {
@@ -42,7 +37,7 @@ class PythonModulesAutoConfigurationTests {
 
 	@Test
 	void runWithEnablePythonModulesShouldRegisterOnlyTheInterfacesItNames() {
-		this.contextRunner.withUserConfiguration(ApplicationPackage.class, EnableLedger.class)
+		this.contextRunner.withUserConfiguration(ApplicationPackage.class, ModuleFixtures.NamedPool.class)
 			.run((context) -> assertThat(context).hasNotFailed()
 				.hasSingleBean(Ledger.class)
 				.doesNotHaveBean(Prices.class));
@@ -89,12 +84,6 @@ class PythonModulesAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	@AutoConfigurationPackage(basePackageClasses = Prices.class)
 	static class ApplicationPackage {
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnablePythonModules(basePackageClasses = Ledger.class)
-	static class EnableLedger {
 
 	}
 
