@@ -24,6 +24,7 @@ import inspect
 import itertools
 import traceback
 import uuid
+from keyword import iskeyword
 
 PLAIN = 1
 ITERATE = 2
@@ -41,13 +42,20 @@ class NotIterable(TypeError):
 def plain(value):
     """``value`` with Decimal, dates, times, UUIDs and enums as str, timedeltas as seconds, dataclasses and named
     tuples as dicts, tuples, sets and arrays (``tolist()``) as lists: what Jackson maps onto records, BigDecimal,
-    LocalDate, Instant, double[]..."""
+    LocalDate, Instant, double[]... Dicts and lists that hold only scalars are returned as they are."""
     kind = type(value)
     if kind in _SCALARS:
         return value
+    # The checks of a dict or list of scalars loop in C (issuperset over map(type, ...)).
     if kind is dict:
+        if _SCALARS.issuperset(map(type, value.values())) and _SCALARS.issuperset(map(type, value)):
+            return value
         return {_plain_key(key): plain(item) for key, item in value.items()}
-    if kind is list or kind is tuple:
+    if kind is list:
+        if _SCALARS.issuperset(map(type, value)):
+            return value
+        return [plain(item) for item in value]
+    if kind is tuple:
         return [plain(item) for item in value]
     if isinstance(value, enum.Enum):  # before int and str: IntEnum and StrEnum members are both
         return value.name
@@ -80,27 +88,35 @@ def _plain_key(key):
     return key if type(key) in _SCALARS or isinstance(key, (tuple, frozenset)) else plain(key)
 
 
+# The body of every entry point; CALL is the target's call, with the keywords written out (compiled once per entry
+# point and interpreter, so that a call builds no kwargs dict).
+_ENTRY = """
+def entry(flags, *args):
+    result = CALL
+    if flags & ITERATE:
+        return _open(name, result, flags & PLAIN)
+    if flags & DISCARD:
+        return None
+    return plain(result) if flags & PLAIN else result
+"""
+
+
 def __getattr__(name):
     # "module.function" or "module.function(kw1=,kw2=)": the last len(keywords) arguments go by keyword.
     target_name, paren, keyword_part = name.partition("(")
     module, _, function = target_name.rpartition(".")
-    if not module or not function or function.startswith("__") or (paren and not keyword_part.endswith("=)")):
+    keywords = tuple(keyword.rstrip("=") for keyword in keyword_part[:-1].split(",")) if paren else ()
+    if (not module or not function or function.startswith("__") or (paren and not keyword_part.endswith("=)"))
+            or not all(keyword.isidentifier() and not iskeyword(keyword) for keyword in keywords)):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     target = getattr(importlib.import_module(module), function)
-    keywords = tuple(keyword.rstrip("=") for keyword in keyword_part[:-1].split(",")) if paren else ()
     count = len(keywords)
-
-    def entry(flags, *args):
-        if count:
-            result = target(*args[:-count], **dict(zip(keywords, args[-count:])))
-        else:
-            result = target(*args)
-        if flags & ITERATE:
-            return _open(target_name, result, flags & PLAIN)
-        if flags & DISCARD:
-            return None
-        return plain(result) if flags & PLAIN else result
-
+    call = "target(*args)" if not count else "target(*args[:-%d], %s)" % (
+        count, ", ".join(f"{keyword}=args[{index - count}]" for index, keyword in enumerate(keywords)))
+    namespace = {"target": target, "name": target_name, "_open": _open, "plain": plain, "ITERATE": ITERATE,
+                 "PLAIN": PLAIN, "DISCARD": DISCARD}
+    exec(compile(_ENTRY.replace("CALL", call), f"<entry {name}>", "exec"), namespace)
+    entry = namespace["entry"]
     entry.__name__ = entry.__qualname__ = name
     return entry
 
