@@ -13,6 +13,7 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.BeanNameAware;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+import org.springframework.beans.factory.NoUniqueBeanDefinitionException;
 import org.springframework.beans.factory.SmartFactoryBean;
 import org.springframework.beans.factory.annotation.BeanFactoryAnnotationUtils;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -105,10 +106,18 @@ class PythonModuleFactoryBean<T> implements SmartFactoryBean<T>, BeanFactoryAwar
 			return BeanFactoryAnnotationUtils.qualifiedBeanOfType(beanFactory, PythonPool.class, name);
 		}
 		catch (NoSuchBeanDefinitionException ex) {
-			String reason = PythonModuleProxyFactory.DEFAULT_POOL.equals(name)
-					? "there is no default PythonPool bean (is python.enabled false?)"
-					: "pool '" + name + "' is not configured: set python.pools." + name + ".* or use pool = \""
-							+ PythonModuleProxyFactory.DEFAULT_POOL + "\"";
+			String reason;
+			if (ex instanceof NoUniqueBeanDefinitionException unique) {
+				reason = "pool '" + name + "' is ambiguous: " + unique.getNumberOfBeansFound()
+						+ " PythonPool beans qualify " + unique.getBeanNamesFound() + "; mark one @Primary";
+			}
+			else if (PythonModuleProxyFactory.DEFAULT_POOL.equals(name)) {
+				reason = "there is no default PythonPool bean (is python.enabled false?)";
+			}
+			else {
+				reason = "pool '" + name + "' is not configured: set python.pools." + name + ".* or use pool = \""
+						+ PythonModuleProxyFactory.DEFAULT_POOL + "\"";
+			}
 			throw new PythonModuleValidationException(this.type,
 					List.of(new Problem(Kind.POOL, this.type.getSimpleName(), reason)));
 		}

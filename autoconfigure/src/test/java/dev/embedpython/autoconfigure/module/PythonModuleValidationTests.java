@@ -3,7 +3,10 @@ package dev.embedpython.autoconfigure.module;
 import java.util.List;
 import java.util.function.Consumer;
 
+import dev.embedpython.PoolOptions;
 import dev.embedpython.PythonException;
+import dev.embedpython.PythonPool;
+import dev.embedpython.PythonRuntime;
 import dev.embedpython.autoconfigure.module.PythonModuleValidationException.Kind;
 import dev.embedpython.autoconfigure.module.PythonModuleValidationException.Problem;
 import dev.embedpython.modulefixtures.invalid.aclass.PricingService;
@@ -18,6 +21,7 @@ import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ContextConsumer;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,6 +79,17 @@ class PythonModuleValidationTests {
 				assertThat(problem.kind()).isEqualTo(Kind.POOL);
 				assertThat(problem.description()).isEqualTo("pool 'reporting' is not configured: set "
 						+ "python.pools.reporting.* or use pool = \"default\"");
+			})));
+	}
+
+	@Test
+	void runWhenTheDefaultPoolIsAmbiguousShouldFailNamingTheCandidates() {
+		this.contextRunner.withUserConfiguration(MissingModule.class, TwoPools.class)
+			.run(failsWith(Pricing.class, (problems) -> assertThat(problems).singleElement().satisfies((problem) -> {
+				assertThat(problem.kind()).isEqualTo(Kind.POOL);
+				assertThat(problem.description()).startsWith("pool 'default' is ambiguous: 2 PythonPool beans qualify")
+					.contains("firstPool", "secondPool")
+					.endsWith("mark one @Primary");
 			})));
 	}
 
@@ -143,6 +158,21 @@ class PythonModuleValidationTests {
 	@Configuration(proxyBeanMethods = false)
 	@EnablePythonModules(basePackageClasses = Pricing.class)
 	static class MissingModule {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoPools {
+
+		@Bean(destroyMethod = "close")
+		PythonPool firstPool(PythonRuntime runtime) {
+			return runtime.newPool(PoolOptions.builder().name("first").size(1).build());
+		}
+
+		@Bean(destroyMethod = "close")
+		PythonPool secondPool(PythonRuntime runtime) {
+			return runtime.newPool(PoolOptions.builder().name("second").size(1).build());
+		}
 
 	}
 
