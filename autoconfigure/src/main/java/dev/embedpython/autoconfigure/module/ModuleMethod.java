@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.stream.BaseStream;
@@ -52,6 +53,12 @@ final class ModuleMethod {
 		ITERATOR
 
 	}
+
+	/** Python's reserved words (keyword.kwlist), which cannot name a function or a keyword argument. */
+	private static final Set<String> PYTHON_KEYWORDS = Set.of("False", "None", "True", "and", "as", "assert", "async",
+			"await", "break", "class", "continue", "def", "del", "elif", "else", "except", "finally", "for", "from",
+			"global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
+			"while", "with", "yield");
 
 	private final String label;
 
@@ -125,8 +132,9 @@ final class ModuleMethod {
 		PythonFunction annotation = method.getAnnotation(PythonFunction.class);
 		String function = (annotation != null) ? annotation.value() : method.getName();
 		if (!isIdentifier(function)) {
-			problems.add(new Problem(PythonModuleValidationException.Kind.DEFINITION, label,
-					"@PythonFunction(\"" + function + "\") is not a Python identifier"));
+			problems.add(new Problem(PythonModuleValidationException.Kind.DEFINITION, label, (annotation != null)
+					? "@PythonFunction(\"" + function + "\") is not a Python identifier"
+					: "'" + function + "' is not a Python identifier: name the function with @PythonFunction"));
 		}
 		List<Integer> positional = new ArrayList<>();
 		Map<String, Integer> keywords = new LinkedHashMap<>();
@@ -198,7 +206,8 @@ final class ModuleMethod {
 	}
 
 	private static boolean isIdentifier(String name) {
-		if (name.isEmpty() || !Character.isUnicodeIdentifierStart(name.codePointAt(0)) && name.charAt(0) != '_') {
+		if (name.isEmpty() || PYTHON_KEYWORDS.contains(name)
+				|| (!Character.isUnicodeIdentifierStart(name.codePointAt(0)) && name.charAt(0) != '_')) {
 			return false;
 		}
 		return name.codePoints().allMatch((c) -> Character.isUnicodeIdentifierPart(c) && c != 0x7F);

@@ -99,7 +99,8 @@ class PythonModuleValidationTests {
 			.run(failsWith(Futures.class, (problems) -> assertThat(problems).allSatisfy(
 					(problem) -> assertThat(problem.kind()).isEqualTo(Kind.DEFINITION))
 				.extracting(Problem::toString)
-				.containsExactly("Futures.count: returns java.util.concurrent.CompletableFuture, which a Python call "
+				.containsExactly("Futures.classy: @Kw(\"class\") is not a Python identifier",
+						"Futures.count: returns java.util.concurrent.CompletableFuture, which a Python call "
 						+ "cannot produce: calls are synchronous; return the value, or Stream<T>, Iterator<T> or "
 						+ "PythonIterator<T> for items fetched lazily",
 						"Futures.counts: returns java.util.stream.IntStream, which a Python call cannot produce: calls "

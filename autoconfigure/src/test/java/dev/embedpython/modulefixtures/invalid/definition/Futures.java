@@ -13,6 +13,9 @@ import dev.embedpython.autoconfigure.module.PythonModule;
 @PythonModule("mt_prices")
 public interface Futures {
 
+	@PythonFunction("count")
+	int classy(@Kw("class") int value);
+
 	CompletableFuture<Integer> count();
 
 	@PythonFunction("count")
