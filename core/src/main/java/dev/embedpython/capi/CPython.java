@@ -46,12 +46,6 @@ public final class CPython {
 	/** {@code Py_TPFLAGS_DICT_SUBCLASS}. */
 	public static final long TPFLAGS_DICT_SUBCLASS = 1L << 29;
 
-	/** {@code Py_TPFLAGS_BASE_EXC_SUBCLASS}. */
-	public static final long TPFLAGS_BASE_EXC_SUBCLASS = 1L << 30;
-
-	/** {@code Py_TPFLAGS_TYPE_SUBCLASS}. */
-	public static final long TPFLAGS_TYPE_SUBCLASS = 1L << 31;
-
 	private static volatile boolean bound;
 
 	private CPython() {

@@ -61,7 +61,7 @@ public final class Scratch {
 	 * Read the size word.
 	 * @return its value
 	 */
-	public long readSize() {
+	long readSize() {
 		return this.memory.getLong((long) SLOT_BYTES * LEVELS);
 	}
 

@@ -13,7 +13,6 @@ import dev.embedpython.capi.CPython;
  * @param none {@code Py_None}
  * @param trueObject {@code Py_True}
  * @param falseObject {@code Py_False}
- * @param boolType {@code PyBool_Type}
  * @param floatType {@code PyFloat_Type}
  * @param setType {@code PySet_Type}
  * @param frozenSetType {@code PyFrozenSet_Type}
@@ -27,7 +26,7 @@ import dev.embedpython.capi.CPython;
  * @param dictType {@code PyDict_Type}
  * @param smallInts the immortal small ints from {@value #SMALL_INT_MIN} to {@value #SMALL_INT_MAX}
  */
-public record PyTypes(long none, long trueObject, long falseObject, long boolType, long floatType, long setType,
+public record PyTypes(long none, long trueObject, long falseObject, long floatType, long setType,
 		long frozenSetType, long timeoutError, long syntaxError, long longType, long unicodeType, long bytesType,
 		long listType, long tupleType, long dictType, long[] smallInts) {
 
@@ -51,8 +50,7 @@ public record PyTypes(long none, long trueObject, long falseObject, long boolTyp
 		}
 		return new PyTypes(CPython.Py_GetConstantBorrowed(CPython.CONSTANT_NONE),
 				CPython.Py_GetConstantBorrowed(CPython.CONSTANT_TRUE),
-				CPython.Py_GetConstantBorrowed(CPython.CONSTANT_FALSE), address(library, "PyBool_Type"),
-				address(library, "PyFloat_Type"), address(library, "PySet_Type"),
+				CPython.Py_GetConstantBorrowed(CPython.CONSTANT_FALSE), address(library, "PyFloat_Type"), address(library, "PySet_Type"),
 				address(library, "PyFrozenSet_Type"),
 				library.getGlobalVariableAddress("PyExc_TimeoutError").getLong(0),
 				library.getGlobalVariableAddress("PyExc_SyntaxError").getLong(0), address(library, "PyLong_Type"),
