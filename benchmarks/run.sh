@@ -1,16 +1,15 @@
 #!/usr/bin/env bash
 # Runs the embedpython JMH benchmarks; builds benchmarks/target/benchmarks.jar first if it is missing.
 #
-#   benchmarks/run.sh [all|pooled|cpu|modules] [extra JMH options...]
+#   benchmarks/run.sh [all|pooled|cpu] [extra JMH options...]
 #
 #   pooled  PooledRequestBenchmark: pooled request, held-session call, eval, main interpreter, dict, Java baseline
 #   cpu     CpuThroughputBenchmark: OWN_GIL vs SHARED_GIL at 1, 2 and N threads, then the scaling ratios
-#   modules PythonModuleBenchmark: a @PythonModule interface call against PythonTemplate.call
 #
 # Extra arguments are JMH options (e.g. -prof stack), not benchmark patterns; ONLY=<regex> narrows the pooled
 # suite to matching methods (e.g. ONLY='(pooledCall|heldCall)$').
 # Environment: JAVA_HOME (or JAVA) picks the JVM; REBUILD=1 rebuilds the jar; JMH_OPTS replaces the default
-# run options (pooled, modules: -f 1 -wi 3 -i 5 -w 1s -r 1s; cpu: the same with -r 2s); SUITE_TIMEOUT (seconds,
+# run options (pooled: -f 1 -wi 3 -i 5 -w 1s -r 1s; cpu: the same with -r 2s); SUITE_TIMEOUT (seconds,
 # default 900) bounds each suite. Results: benchmarks/target/results-*.txt (human-readable, with a machine
 # header) and results-*.csv. Run on an idle machine: the header records the load average.
 set -euo pipefail
@@ -23,9 +22,9 @@ jar="$target/benchmarks.jar"
 suite="${1:-all}"
 if [[ $# -gt 0 ]]; then shift; fi
 case "$suite" in
-  all|pooled|cpu|modules) ;;
+  all|pooled|cpu) ;;
   -h|--help|help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
-  *) echo "unknown suite '$suite' (all, pooled, cpu, modules)" >&2; exit 2 ;;
+  *) echo "unknown suite '$suite' (all, pooled, cpu)" >&2; exit 2 ;;
 esac
 
 if [[ -n "${JAVA:-}" ]]; then java_cmd="$JAVA"
@@ -79,10 +78,6 @@ pooled() {
   run_jmh pooled '-f 1 -wi 3 -i 5 -w 1s -r 1s' "dev\\.embedpython\\.benchmarks\\.PooledRequestBenchmark\\.${ONLY:-}" "$@"
 }
 
-modules() {
-  run_jmh modules '-f 1 -wi 3 -i 5 -w 1s -r 1s' "dev\\.embedpython\\.benchmarks\\.PythonModuleBenchmark\\." "$@"
-}
-
 cpu() {
   # threads1, threads2 and threadsMax (= nproc threads); threadsMax only when it differs from 2
   local methods='threads[12]'
@@ -119,7 +114,6 @@ failed=0
 case "$suite" in
   pooled) pooled "$@" ;;
   cpu) cpu "$@" ;;
-  modules) modules "$@" ;;
-  all) pooled "$@"; cpu "$@"; modules "$@" ;;
+  all) pooled "$@"; cpu "$@" ;;
 esac
 exit "$failed"

@@ -3,6 +3,8 @@ package dev.embedpython.benchmarks;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.embedpython.Isolation;
+import dev.embedpython.PoolOptions;
 import dev.embedpython.PythonPool;
 import dev.embedpython.PythonRuntime;
 import dev.embedpython.PythonSession;
@@ -54,7 +56,12 @@ public class PooledRequestBenchmark {
 	@Setup(Level.Trial)
 	public void start() {
 		this.runtime = PythonFixture.acquire();
-		this.pool = PythonFixture.requestPool(this.runtime);
+		this.pool = this.runtime.newPool(PoolOptions.builder()
+			.name("bench")
+			.size(1)
+			.isolation(Isolation.OWN_GIL)
+			.preload(java.util.List.of(MODULE))
+			.build());
 		// sanity check, and the first call resolves and caches benchbench.add
 		try (PythonSession session = this.pool.acquire()) {
 			Object sum = session.call(MODULE, "add", this.a, this.b);

@@ -1,3 +1,0 @@
-"""A module whose import fails: the startup validation must say so."""
-
-raise RuntimeError("configuration missing: PRICING_URL")
