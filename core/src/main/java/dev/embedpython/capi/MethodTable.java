@@ -159,6 +159,9 @@ public final class MethodTable {
 
 		private static final byte[] ESCAPED = PythonErrors.cstring("embedpython: a Java error escaped a native function");
 
+		private static final byte[] STACK_EXHAUSTED = PythonErrors.cstring(
+				"maximum recursion depth exceeded: the Java stack ran out in a call from Python to Java");
+
 		private final int index;
 
 		private final Dispatcher dispatcher;
@@ -175,6 +178,11 @@ public final class MethodTable {
 			Scratch.enter();
 			try {
 				return this.dispatcher.dispatch(this.index, self, args, nargs);
+			}
+			catch (StackOverflowError ex) {
+				// Deep recursion through Java and Python: the Java stack ran out before Python's limit was reached.
+				ExtensionApi.PyErr_SetString(ExtensionApi.recursionError(), STACK_EXHAUSTED);
+				return 0;
 			}
 			catch (Throwable ex) {
 				// JNA would return NULL without an exception set: a SystemError that hides what happened.

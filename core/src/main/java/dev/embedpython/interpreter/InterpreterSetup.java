@@ -102,7 +102,9 @@ final class InterpreterSetup implements Runnable {
 	@Override
 	public void run() {
 		try {
-			this.threadState = this.interpreter.attach();
+			ThreadState attached = this.interpreter.attach();
+			this.threadState = attached;
+			CallScope scope = this.interpreter.enterCall(this.spec.bridge(), null, Thread.currentThread(), attached);
 			try {
 				for (String module : this.spec.preload()) {
 					this.step = "preload module '" + module + "'";
@@ -115,6 +117,7 @@ final class InterpreterSetup implements Runnable {
 				}
 			}
 			finally {
+				this.interpreter.exitCall(scope);
 				this.interpreter.detach();
 			}
 			this.done.complete(null);

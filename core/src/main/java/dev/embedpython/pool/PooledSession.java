@@ -10,6 +10,8 @@ import dev.embedpython.CallOutcome;
 import dev.embedpython.PythonException;
 import dev.embedpython.PythonSession;
 import dev.embedpython.PythonTimeoutException;
+import dev.embedpython.interpreter.BridgeConfig;
+import dev.embedpython.interpreter.CallScope;
 import dev.embedpython.interpreter.CallerThread;
 import dev.embedpython.interpreter.Interpreter;
 import dev.embedpython.interpreter.ThreadState;
@@ -41,6 +43,9 @@ final class PooledSession implements PythonSession {
 	private final boolean observed;
 
 	private boolean closed;
+
+	/** Operations in progress on the owner thread: above 1 when a Java callable uses this session again. */
+	private int depth;
 
 	PooledSession(InterpreterPool pool, PoolEntry entry) {
 		this(pool, entry, true);
@@ -116,12 +121,21 @@ final class PooledSession implements PythonSession {
 	 */
 	private <T> @Nullable T run(String name, @Nullable String module, Operation<T> operation) {
 		check();
+		if (this.depth > 0) {
+			// A Java callable that this session's call reached uses the session again, on the same thread: the
+			// outer operation owns the observation, the timeout bookkeeping and the call's scope.
+			return runNested(operation);
+		}
 		CallObserver observer = this.observed ? this.pool.callObserver() : null;
 		CallObserver.Call call = (observer != null)
 				? observer.start(this.pool.name(), (module != null) ? module + "." + name : name) : null;
+		BridgeConfig bridge = this.pool.bridge();
+		// Captured here, on the calling thread: a hand-off runs the call on the entry's worker.
+		Object context = bridge.propagator().capture();
+		this.depth++;
 		try {
-			T result = this.handOff ? this.entry.runOnWorker(() -> runAttached(operation))
-					: runAttached(operation);
+			T result = this.handOff ? this.entry.runOnWorker(() -> runAttached(operation, bridge, context))
+					: runAttached(operation, bridge, context);
 			if (call != null) {
 				call.end(CallOutcome.SUCCESS, null);
 			}
@@ -133,11 +147,30 @@ final class PooledSession implements PythonSession {
 			}
 			throw ex;
 		}
+		finally {
+			this.depth--;
+		}
 	}
 
-	private <T> @Nullable T runAttached(Operation<T> operation) {
+	private <T> @Nullable T runNested(Operation<T> operation) {
+		if (this.handOff) {
+			throw new IllegalStateException("This PythonSession of pool '" + this.pool.name() + "' runs its calls on "
+					+ "a worker thread; a Java callable uses its invocation's session to call back into Python");
+		}
+		Interpreter interpreter = this.entry.interpreter();
+		interpreter.attach();
+		try {
+			return operation.run(interpreter);
+		}
+		finally {
+			interpreter.detach();
+		}
+	}
+
+	private <T> @Nullable T runAttached(Operation<T> operation, BridgeConfig bridge, @Nullable Object context) {
 		Interpreter interpreter = this.entry.interpreter();
 		ThreadState threadState = interpreter.attach();
+		CallScope scope = interpreter.enterCall(bridge, context, this.owner, threadState);
 		try {
 			interpreter.purgeIfDue();
 			// The call in flight is always tracked (pool close interrupts it); its start time only with a timeout.
@@ -173,6 +206,7 @@ final class PooledSession implements PythonSession {
 			}
 		}
 		finally {
+			interpreter.exitCall(scope);
 			interpreter.detach();
 		}
 	}
