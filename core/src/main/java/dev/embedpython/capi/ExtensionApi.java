@@ -101,4 +101,13 @@ public final class ExtensionApi {
 	/** Set {@code __cause__}; steals the reference to {@code cause}. */
 	public static native void PyException_SetCause(long exception, long cause);
 
+	/**
+	 * An int holding a pointer. Given a callback, JNA passes the pointer of a direct trampoline for it, as for every
+	 * callback argument of a direct-mapped function: one that hands primitive arguments to the Java method as they
+	 * are, without the boxing and reflection of {@code CallbackReference.getFunctionPointer}'s proxy.
+	 */
+	static native long PyLong_FromVoidPtr(MethodTable.FastCall callback);
+
+	static native long PyLong_AsVoidPtr(long object);
+
 }

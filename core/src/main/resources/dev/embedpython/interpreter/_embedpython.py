@@ -107,8 +107,6 @@ class _Output(_TextIOBase):
     def write(self, text):
         if not isinstance(text, str):
             raise TypeError('write() argument must be str, not ' + type(text).__name__)
-        if self._level < _threshold(self._name):
-            return len(text)
         key = (self._stream, _get_ident())
         if '\n' not in text:
             if text:
@@ -128,7 +126,9 @@ class _Output(_TextIOBase):
         parts = _partial.pop(key, None)
         lines = (''.join(parts) + text if parts else text).split('\n')
         rest = lines.pop()
-        output(self._stream, lines)
+        # The level is looked at once per complete line (or lines), not per piece that print() writes.
+        if self._level >= _threshold(self._name):
+            output(self._stream, lines)
         if rest:
             _partial[key] = [rest]
         return len(text)
@@ -255,7 +255,12 @@ def _forward_logging(logging):
     is_enabled_for = logging.Logger.isEnabledFor
 
     def isEnabledFor(self, level):
-        return level >= _threshold(self.name) and is_enabled_for(self, level)
+        # _threshold inlined for the common case (a known logger, the cache still valid): this runs for every
+        # logging call, enabled or not.
+        threshold = _levels.get(self.name)
+        if threshold is None or _generation[0] != _levels_valid[0] or _monotonic() >= _levels_valid[1]:
+            threshold = _threshold(self.name)
+        return level >= threshold and is_enabled_for(self, level)
 
     handler = Handler()
     root = logging.getLogger()
