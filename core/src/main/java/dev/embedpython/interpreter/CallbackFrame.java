@@ -9,12 +9,10 @@ import java.util.TreeSet;
 
 import dev.embedpython.CallContextPropagator;
 import dev.embedpython.PythonCallable;
-import dev.embedpython.PythonConversionException;
 import dev.embedpython.PythonException;
 import dev.embedpython.PythonSession;
 import dev.embedpython.capi.CPython;
 import dev.embedpython.capi.ExtensionApi;
-import dev.embedpython.capi.PythonErrors;
 import dev.embedpython.capi.Scratch;
 import dev.embedpython.convert.ValueConverter;
 import org.jspecify.annotations.Nullable;
@@ -245,7 +243,7 @@ final class CallbackFrame implements PythonCallable.Invocation {
 	/**
 	 * Run a call back into Python on the calling thread state.
 	 */
-	private <T> @Nullable T attached(Operation<T> operation) {
+	private <T> @Nullable T attached(InterpreterSession.Operation<T> operation) {
 		if (Thread.currentThread() != this.thread) {
 			throw new IllegalStateException("The invocation of Java callable '" + this.name + "' belongs to thread '"
 					+ this.thread.getName() + "' and cannot be used from thread '" + Thread.currentThread().getName()
@@ -321,69 +319,14 @@ final class CallbackFrame implements PythonCallable.Invocation {
 		return "Invocation[" + this.name + ", " + this.values.length + " arguments, " + this.interpreter + "]";
 	}
 
-	@FunctionalInterface
-	private interface Operation<T> {
-
-		@Nullable T run(Interpreter interpreter);
-
-	}
-
 	/**
 	 * The calling interpreter, for calls back into Python during the call, on the calling thread.
 	 */
-	private final class Session implements PythonSession {
+	private final class Session extends InterpreterSession {
 
 		@Override
-		public void exec(String code) {
-			Objects.requireNonNull(code, "code");
-			attached((interpreter) -> {
-				interpreter.exec(code);
-				return null;
-			});
-		}
-
-		@Override
-		public @Nullable Object eval(String expression) {
-			return eval(expression, Object.class);
-		}
-
-		@Override
-		public <T> @Nullable T eval(String expression, Class<T> type) {
-			Objects.requireNonNull(expression, "expression");
-			return attached((interpreter) -> interpreter.eval(expression, type));
-		}
-
-		@Override
-		public @Nullable Object call(String module, String function, @Nullable Object... args) {
-			return call(Object.class, module, function, args);
-		}
-
-		@Override
-		public <T> @Nullable T call(Class<T> type, String module, String function, @Nullable Object... args) {
-			Objects.requireNonNull(module, "module");
-			Objects.requireNonNull(function, "function");
-			Object[] arguments = (args != null) ? args : new Object[] { null };
-			return attached((interpreter) -> interpreter.call(type, module, function, arguments));
-		}
-
-		@Override
-		public void set(String name, @Nullable Object value) {
-			Objects.requireNonNull(name, "name");
-			attached((interpreter) -> {
-				interpreter.set(name, value);
-				return null;
-			});
-		}
-
-		@Override
-		public @Nullable Object get(String name) {
-			return get(name, Object.class);
-		}
-
-		@Override
-		public <T> @Nullable T get(String name, Class<T> type) {
-			Objects.requireNonNull(name, "name");
-			return attached((interpreter) -> interpreter.get(name, type));
+		protected <T> @Nullable T run(String name, @Nullable String module, Operation<T> operation) {
+			return attached(operation);
 		}
 
 		@Override

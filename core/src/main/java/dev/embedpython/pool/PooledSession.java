@@ -3,17 +3,16 @@ package dev.embedpython.pool;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.Objects;
 
 import dev.embedpython.CallObserver;
 import dev.embedpython.CallOutcome;
 import dev.embedpython.PythonException;
-import dev.embedpython.PythonSession;
 import dev.embedpython.PythonTimeoutException;
 import dev.embedpython.interpreter.BridgeConfig;
 import dev.embedpython.interpreter.CallScope;
 import dev.embedpython.interpreter.CallerThread;
 import dev.embedpython.interpreter.Interpreter;
+import dev.embedpython.interpreter.InterpreterSession;
 import dev.embedpython.interpreter.ThreadState;
 import org.jspecify.annotations.Nullable;
 
@@ -26,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Thread contract: confined to the acquiring thread (checked on every call); {@link #close()} is idempotent.
  */
-final class PooledSession implements PythonSession {
+final class PooledSession extends InterpreterSession {
 
 	private static final @Nullable MethodHandle IS_VIRTUAL = isVirtualHandle();
 
@@ -63,63 +62,11 @@ final class PooledSession implements PythonSession {
 		}
 	}
 
-	@Override
-	public void exec(String code) {
-		Objects.requireNonNull(code, "code");
-		run("<exec>", null, (interpreter) -> {
-			interpreter.exec(code);
-			return null;
-		});
-	}
-
-	@Override
-	public @Nullable Object eval(String expression) {
-		return eval(expression, Object.class);
-	}
-
-	@Override
-	public <T> @Nullable T eval(String expression, Class<T> type) {
-		Objects.requireNonNull(expression, "expression");
-		return run("<eval>", null, (interpreter) -> interpreter.eval(expression, type));
-	}
-
-	@Override
-	public @Nullable Object call(String module, String function, @Nullable Object... args) {
-		return call(Object.class, module, function, args);
-	}
-
-	@Override
-	public <T> @Nullable T call(Class<T> type, String module, String function, @Nullable Object... args) {
-		Objects.requireNonNull(module, "module");
-		Objects.requireNonNull(function, "function");
-		Object[] arguments = (args != null) ? args : new Object[] { null };
-		return run(function, module, (interpreter) -> interpreter.call(type, module, function, arguments));
-	}
-
-	@Override
-	public void set(String name, @Nullable Object value) {
-		Objects.requireNonNull(name, "name");
-		run("<set>", null, (interpreter) -> {
-			interpreter.set(name, value);
-			return null;
-		});
-	}
-
-	@Override
-	public @Nullable Object get(String name) {
-		return get(name, Object.class);
-	}
-
-	@Override
-	public <T> @Nullable T get(String name, Class<T> type) {
-		Objects.requireNonNull(name, "name");
-		return run("<get>", null, (interpreter) -> interpreter.get(name, type));
-	}
-
 	/**
 	 * Run one operation; {@code module} is {@code null} for code, where {@code name} says which kind.
 	 */
-	private <T> @Nullable T run(String name, @Nullable String module, Operation<T> operation) {
+	@Override
+	protected <T> @Nullable T run(String name, @Nullable String module, Operation<T> operation) {
 		check();
 		if (this.depth > 0) {
 			// A Java callable that this session's call reached uses the session again, on the same thread: the
@@ -286,13 +233,6 @@ final class PooledSession implements PythonSession {
 		catch (ReflectiveOperationException ex) {
 			return null;
 		}
-	}
-
-	@FunctionalInterface
-	private interface Operation<T> {
-
-		@Nullable T run(Interpreter interpreter);
-
 	}
 
 }
