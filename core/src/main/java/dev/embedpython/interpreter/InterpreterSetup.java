@@ -104,8 +104,9 @@ final class InterpreterSetup implements Runnable {
 		try {
 			ThreadState attached = this.interpreter.attach();
 			this.threadState = attached;
-			CallScope scope = this.interpreter.enterCall(this.spec.bridge(), null, Thread.currentThread(), attached);
+			CallScope scope = null;
 			try {
+				scope = this.interpreter.enterCall(this.spec.bridge(), null, Thread.currentThread(), attached);
 				for (String module : this.spec.preload()) {
 					this.step = "preload module '" + module + "'";
 					this.interpreter.exec("import " + module);
@@ -117,8 +118,14 @@ final class InterpreterSetup implements Runnable {
 				}
 			}
 			finally {
-				this.interpreter.exitCall(scope);
-				this.interpreter.detach();
+				try {
+					if (scope != null) {
+						this.interpreter.exitCall(scope);
+					}
+				}
+				finally {
+					this.interpreter.detach();
+				}
 			}
 			this.done.complete(null);
 		}

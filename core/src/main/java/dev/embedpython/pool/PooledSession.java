@@ -117,8 +117,9 @@ final class PooledSession extends InterpreterSession {
 	private <T> @Nullable T runAttached(Operation<T> operation, BridgeConfig bridge, @Nullable Object context) {
 		Interpreter interpreter = this.entry.interpreter();
 		ThreadState threadState = interpreter.attach();
-		CallScope scope = interpreter.enterCall(bridge, context, this.owner, threadState);
+		CallScope scope = null;
 		try {
+			scope = interpreter.enterCall(bridge, context, this.owner, threadState);
 			interpreter.purgeIfDue();
 			// The call in flight is always tracked (pool close interrupts it); its start time only with a timeout.
 			long seq = this.entry.callSeq();
@@ -153,8 +154,14 @@ final class PooledSession extends InterpreterSession {
 			}
 		}
 		finally {
-			interpreter.exitCall(scope);
-			interpreter.detach();
+			try {
+				if (scope != null) {
+					interpreter.exitCall(scope);
+				}
+			}
+			finally {
+				interpreter.detach();
+			}
 		}
 	}
 
