@@ -145,7 +145,22 @@ class PythonOutputTest {
 	}
 
 	@Test
-	void sixteenConcurrentCallersOnFourInterpretersNeverShareARecord() throws Exception {
+	void sixteenConcurrentCallersOnFourInterpretersNeverShareARecordAndKeepTheirContext() throws Exception {
+		chatter(pool, sink);
+	}
+
+	@Test
+	void sixteenConcurrentCallersOnTheMainInterpreterNeverShareARecordAndKeepTheirContext() throws Exception {
+		// One interpreter, four sessions at once: the GIL switches between callers in the middle of their lines.
+		RecordingSink mainSink = new RecordingSink(Level.TRACE);
+		try (PythonPool main = runtime.newPool(PoolOptions.builder().name("main-chatter").size(4)
+			.isolation(Isolation.MAIN).acquireTimeout(Duration.ofSeconds(60)).logSink(mainSink)
+			.contextPropagator(RequestContext.PROPAGATOR).build())) {
+			chatter(main, mainSink);
+		}
+	}
+
+	private static void chatter(PythonPool pool, RecordingSink sink) throws Exception {
 		int callers = 16;
 		int lines = 40;
 		ExecutorService executor = Executors.newFixedThreadPool(callers);
@@ -162,13 +177,14 @@ class PythonOutputTest {
 							int r = round;
 							pool.execute((session) -> {
 								session.exec("""
-										import sys, threading
+										import sys, logging
 										def chatter(caller, rnd, lines):
 										    for i in range(lines):
-										        # Several writes per line, and a Python thread's lines in between.
+										        # Several writes per line: other callers write in between.
 										        sys.stdout.write(caller)
 										        sys.stdout.write(' round ' + str(rnd))
 										        sys.stdout.write(' line ' + str(i) + '\\n')
+										    logging.getLogger('app.concurrent').info('%s round %d done', caller, rnd)
 										    sys.stdout.write(caller + ' round ' + str(rnd) + ' unfinished')
 										""");
 								session.call("__main__", "chatter", caller, r, lines);
@@ -206,6 +222,9 @@ class PythonOutputTest {
 			}
 			assertThat(messages).as(caller).containsExactlyElementsOf(expected);
 		});
+		List<RecordingSink.Entry> records = sink.entries("python.app.concurrent");
+		assertThat(records).hasSize(callers * 3);
+		assertThat(records).allSatisfy((entry) -> assertThat(entry.message()).startsWith(entry.requestId() + " round "));
 	}
 
 	@Test
