@@ -16,6 +16,9 @@ public final class ExtensionApi {
 	/** {@code PyBUF_READ}: a read-only memoryview. */
 	public static final int PYBUF_READ = 0x100;
 
+	/** {@code PyBUF_WRITE}: a writable memoryview. */
+	public static final int PYBUF_WRITE = 0x200;
+
 	private static volatile boolean bound;
 
 	private static volatile long typeError;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -85,11 +86,21 @@ final class Bridge {
 	/** Bridges by slot number (the native functions' {@code self}); a slot is reused once its bridge is released. */
 	private static volatile @Nullable Bridge[] slots = new Bridge[16];
 
+	/**
+	 * A byte per slot that Python sets while a thread has an unfinished line ({@code _pending}), so that the end of
+	 * a call looks at JVM memory instead of calling into Python. Kept for the slot's next bridge, never freed: an
+	 * interpreter between its release and its end may still write to it.
+	 */
+	private static volatile Memory[] pendingFlags = new Memory[16];
+
 	private final Interpreter interpreter;
 
 	private final ValueConverter converter;
 
 	private final int slot;
+
+	/** This slot's pending-line flag, read without a native call. */
+	private final ByteBuffer pending;
 
 	/** What Python threads use when no call is in flight. */
 	private final CallScope idle;
@@ -101,8 +112,6 @@ final class Bridge {
 	private long module;
 
 	private long javaException;
-
-	private long partial;
 
 	private long flush;
 
@@ -116,6 +125,7 @@ final class Bridge {
 		this.interpreter = interpreter;
 		this.converter = interpreter.converter();
 		this.slot = slot;
+		this.pending = pendingFlag(slot).getByteBuffer(0, 1);
 		this.idle = new CallScope(this, config, null, null, 0, null);
 	}
 
@@ -157,6 +167,10 @@ final class Bridge {
 		}
 		addObject("_generation_memory", PythonErrors.check(ExtensionApi.PyMemoryView_FromMemory(
 				Pointer.nativeValue(LEVEL_GENERATION), LEVEL_GENERATION.size(), ExtensionApi.PYBUF_READ)));
+		Memory flag = pendingFlag(this.slot);
+		flag.setByte(0, (byte) 0);
+		addObject("_pending_memory", PythonErrors.check(ExtensionApi.PyMemoryView_FromMemory(
+				Pointer.nativeValue(flag), 1, ExtensionApi.PYBUF_WRITE)));
 		long globals = CPython.PyModule_GetDict(this.module);
 		// Functions defined here look up builtins through their globals, and so does an import made from Java while
 		// one of them is the current frame (PyImport_Import): the module needs __builtins__, as exec() would set.
@@ -177,7 +191,6 @@ final class Bridge {
 		}
 		this.interpreter.registerSource(SOURCE_NAME, SOURCE);
 		this.javaException = attribute("JavaException");
-		this.partial = attribute("_partial");
 		this.flush = attribute("_flush");
 		this.uninstall = attribute("_uninstall");
 		long install = attribute("_install");
@@ -239,7 +252,7 @@ final class Bridge {
 	 */
 	void exit(CallScope scope) {
 		try {
-			if (this.partial != 0 && CPython.PyDict_Size(this.partial) > 0) {
+			if (this.flush != 0 && this.pending.get(0) != 0) {
 				long ident = 0;
 				try {
 					ident = this.converter.toPython(scope.threadIdent);
@@ -283,14 +296,13 @@ final class Bridge {
 		}
 		this.released = true;
 		unregister(this);
-		for (long object : new long[] { this.uninstall, this.flush, this.partial, this.javaException, this.module }) {
+		for (long object : new long[] { this.uninstall, this.flush, this.javaException, this.module }) {
 			if (object != 0) {
 				CPython.Py_DecRef(object);
 			}
 		}
 		this.uninstall = 0;
 		this.flush = 0;
-		this.partial = 0;
 		this.javaException = 0;
 		this.module = 0;
 	}
@@ -494,7 +506,17 @@ final class Bridge {
 			}
 		}
 		slots = Arrays.copyOf(current, current.length * 2);
+		pendingFlags = Arrays.copyOf(pendingFlags, current.length * 2);
 		return current.length;
+	}
+
+	private static synchronized Memory pendingFlag(int slot) {
+		Memory flag = pendingFlags[slot];
+		if (flag == null) {
+			flag = zeroed(1);
+			pendingFlags[slot] = flag;
+		}
+		return flag;
 	}
 
 	private static synchronized void register(Bridge bridge) {

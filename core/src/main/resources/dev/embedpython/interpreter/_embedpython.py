@@ -71,8 +71,10 @@ def _threshold(name):
 
 
 # What each thread wrote after its last line break, per stream: (stream, thread id) -> [text, ...]. The JVM sends a
-# thread's unfinished line when the Java call on that thread ends (_flush).
+# thread's unfinished line when the Java call on that thread ends (_flush); _pending[0] (a byte of JVM memory) is 1
+# while there may be any, so that the JVM does not call in to find out.
 _partial = {}
+_pending = _pending_memory.cast('B')
 _PARTIAL_LIMIT = 8192
 
 
@@ -113,6 +115,7 @@ class _Output(_TextIOBase):
                 parts = _partial.get(key)
                 if parts is None:
                     _partial[key] = [text]
+                    _pending[0] = 1
                 else:
                     parts.append(text)
                     if len(parts) > 64:
@@ -131,6 +134,7 @@ class _Output(_TextIOBase):
             output(self._stream, lines)
         if rest:
             _partial[key] = [rest]
+            _pending[0] = 1
         return len(text)
 
     def flush(self):
@@ -148,6 +152,8 @@ def _flush(ident):
             parts = _partial.pop(key, None)
             if parts:
                 output(key[0], [''.join(parts)])
+    if not _partial:
+        _pending[0] = 0
 
 
 def _describe(exception, seen, depth):
