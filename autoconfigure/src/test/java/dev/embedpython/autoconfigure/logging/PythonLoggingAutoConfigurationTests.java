@@ -1,7 +1,6 @@
 package dev.embedpython.autoconfigure.logging;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import ch.qos.logback.classic.Level;
@@ -10,7 +9,6 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import dev.embedpython.CallContextPropagator;
-import dev.embedpython.PythonCallable;
 import dev.embedpython.PythonException;
 import dev.embedpython.PythonLogSink;
 import dev.embedpython.PythonTemplate;
@@ -162,44 +160,6 @@ class PythonLoggingAutoConfigurationTests {
 			assertThat(template.eval("__import__('sys').stdout is __import__('sys').__stdout__", Boolean.class))
 				.isTrue();
 		});
-	}
-
-	@Test
-	void pythonCallableBeansShouldBeCallableByBeanName() {
-		this.contextRunner.withUserConfiguration(CallableConfiguration.class).run((context) -> {
-			PythonTemplate template = context.getBean(PythonTemplate.class);
-			MDC.put("requestId", "r-1");
-			Object result = template.eval("__import__('_embedpython').java.priceOf('A-17', 3)");
-			MDC.clear();
-			assertThat(result).isEqualTo(29.97);
-			assertThat(context.getBean(CallableConfiguration.class).seenRequestIds).containsExactly("r-1");
-		});
-	}
-
-	@Test
-	void aCallableBeanWhoseNameIsNoPythonIdentifierShouldFailStartup() {
-		this.contextRunner.withBean("price-of", PythonCallable.class, () -> (call) -> null)
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.rootCause()
-				.hasMessageContaining("PythonCallable bean 'price-of'")
-				.hasMessageContaining("@Bean(\"price_of\")"));
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class CallableConfiguration {
-
-		final List<String> seenRequestIds = new CopyOnWriteArrayList<>();
-
-		@Bean
-		PythonCallable priceOf() {
-			return (call) -> {
-				this.seenRequestIds.add(String.valueOf(MDC.get("requestId")));
-				Map<String, Double> prices = Map.of("A-17", 9.99);
-				return prices.get((String) call.argument(0)) * (Long) call.argument(1);
-			};
-		}
-
 	}
 
 	/**
