@@ -89,7 +89,8 @@ public interface PythonCallable {
 
 		/**
 		 * The interpreter that called, for calls back into Python on the same thread and interpreter (re-entrant:
-		 * Java, Python, Java, Python, ...). Its {@link PythonSession#close()} does nothing: it belongs to the call.
+		 * Java, Python, Java, Python, ..., up to 64 callables in progress on one thread, beyond which Python gets a
+		 * {@code RecursionError}). Its {@link PythonSession#close()} does nothing: it belongs to the call.
 		 * @return the session, valid until this function returns, on the calling thread only
 		 */
 		PythonSession session();

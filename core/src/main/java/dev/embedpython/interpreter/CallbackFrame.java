@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * attaches to as any Java thread does, even one sharing this GIL), and the thread never holds another interpreter's
  * thread state while this one is attached. A call back into Python re-attaches the very thread state that called
  * ({@code PyEval_RestoreThread}) and detaches it again, so re-entrancy (Java, Python, Java, Python, ... on one thread
- * and interpreter) works to any depth that the stacks allow.
+ * and interpreter) works, up to {@value #MAX_NESTING} callables in progress on one thread.
  * <p>
  * A Python exception of such a call back is kept with the {@link PythonException} it became: if the callable lets
  * that exception through, the original Python exception object is raised again (its traceback intact); another
@@ -39,6 +39,14 @@ final class CallbackFrame implements PythonCallable.Invocation {
 
 	/** The innermost frame of the calling thread. */
 	private static final ThreadLocal<@Nullable CallbackFrame> TOP = new ThreadLocal<>();
+
+	/**
+	 * How many Java callables may be in progress on one thread, each called from Python that a callable below it
+	 * called. A level takes 5-7 KB of stack (Java, JNA and CPython frames): a thread of 1 MB (the JVM's default)
+	 * runs out at about 150, and a {@link StackOverflowError} then surfaces where no Python exception can be set
+	 * reliably, so the nesting stops here with a {@code RecursionError} instead.
+	 */
+	static final int MAX_NESTING = 64;
 
 	private final Bridge bridge;
 
@@ -58,6 +66,9 @@ final class CallbackFrame implements PythonCallable.Invocation {
 	private final Thread thread = Thread.currentThread();
 
 	private final @Nullable CallbackFrame below;
+
+	/** 1 for a callable that Python called from a Java call, one more per callable below it on this thread. */
+	private final int depth;
 
 	private final Session session = new Session();
 
@@ -81,6 +92,7 @@ final class CallbackFrame implements PythonCallable.Invocation {
 		this.values = new Object[argv.length - 1];
 		this.failures = new RuntimeException[argv.length - 1];
 		this.below = below;
+		this.depth = (below != null) ? below.depth + 1 : 1;
 	}
 
 	/**
@@ -109,6 +121,11 @@ final class CallbackFrame implements PythonCallable.Invocation {
 					+ "PythonCallable bean of that name");
 		}
 		CallbackFrame frame = new CallbackFrame(bridge, name, argv, TOP.get());
+		if (frame.depth > MAX_NESTING) {
+			return Bridge.raise(ExtensionApi.recursionError(), "maximum recursion depth exceeded: Java callable '"
+					+ name + "' would be the " + frame.depth + "th Java callable in progress on this thread between "
+					+ "Java and Python (at most " + MAX_NESTING + ")");
+		}
 		frame.convertArguments();
 		Object result = null;
 		Throwable thrown = null;
