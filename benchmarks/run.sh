@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs the embedpython JMH benchmarks; builds benchmarks/target/benchmarks.jar first if it is missing.
 #
-#   benchmarks/run.sh [all|pooled|cpu] [extra JMH options...]
+#   benchmarks/run.sh [all|pooled|cpu|bridge] [extra JMH options...]
 #
 #   pooled  PooledRequestBenchmark: pooled request, held-session call, eval, main interpreter, dict, Java baseline
 #   cpu     CpuThroughputBenchmark: OWN_GIL vs SHARED_GIL at 1, 2 and N threads, then the scaling ratios
+#   bridge  BridgeBenchmark: Python -> Java callback vs Python -> Python call, log records enabled/disabled, print
 #
 # Extra arguments are JMH options (e.g. -prof stack), not benchmark patterns; ONLY=<regex> narrows the pooled
 # suite to matching methods (e.g. ONLY='(pooledCall|heldCall)$').
@@ -22,9 +23,9 @@ jar="$target/benchmarks.jar"
 suite="${1:-all}"
 if [[ $# -gt 0 ]]; then shift; fi
 case "$suite" in
-  all|pooled|cpu) ;;
+  all|pooled|cpu|bridge) ;;
   -h|--help|help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
-  *) echo "unknown suite '$suite' (all, pooled, cpu)" >&2; exit 2 ;;
+  *) echo "unknown suite '$suite' (all, pooled, cpu, bridge)" >&2; exit 2 ;;
 esac
 
 if [[ -n "${JAVA:-}" ]]; then java_cmd="$JAVA"
@@ -78,6 +79,10 @@ pooled() {
   run_jmh pooled '-f 1 -wi 3 -i 5 -w 1s -r 1s' "dev\\.embedpython\\.benchmarks\\.PooledRequestBenchmark\\.${ONLY:-}" "$@"
 }
 
+bridge() {
+  run_jmh bridge '-f 1 -wi 3 -i 5 -w 1s -r 1s' "dev\\.embedpython\\.benchmarks\\.BridgeBenchmark\\.${ONLY:-}" "$@"
+}
+
 cpu() {
   # threads1, threads2 and threadsMax (= nproc threads); threadsMax only when it differs from 2
   local methods='threads[12]'
@@ -114,6 +119,7 @@ failed=0
 case "$suite" in
   pooled) pooled "$@" ;;
   cpu) cpu "$@" ;;
-  all) pooled "$@"; cpu "$@" ;;
+  bridge) bridge "$@" ;;
+  all) pooled "$@"; cpu "$@"; bridge "$@" ;;
 esac
 exit "$failed"

@@ -1,7 +1,9 @@
 package dev.embedpython;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -45,6 +47,16 @@ public final class PoolOptions {
 
 	private final @Nullable Duration leakDetectionThreshold;
 
+	private final @Nullable PythonLogSink logSink;
+
+	private final @Nullable Boolean loggingEnabled;
+
+	private final @Nullable Boolean captureOutput;
+
+	private final @Nullable CallContextPropagator contextPropagator;
+
+	private final Map<String, PythonCallable> callables;
+
 	private PoolOptions(Builder builder) {
 		this.name = builder.name;
 		this.size = builder.size;
@@ -61,6 +73,11 @@ public final class PoolOptions {
 		this.allowExec = builder.allowExec;
 		this.creationTimeout = builder.creationTimeout;
 		this.leakDetectionThreshold = builder.leakDetectionThreshold;
+		this.logSink = builder.logSink;
+		this.loggingEnabled = builder.loggingEnabled;
+		this.captureOutput = builder.captureOutput;
+		this.contextPropagator = builder.contextPropagator;
+		this.callables = Callables.copy(builder.callables);
 	}
 
 	/**
@@ -100,6 +117,11 @@ public final class PoolOptions {
 		builder.allowExec = this.allowExec;
 		builder.creationTimeout = this.creationTimeout;
 		builder.leakDetectionThreshold = this.leakDetectionThreshold;
+		builder.logSink = this.logSink;
+		builder.loggingEnabled = this.loggingEnabled;
+		builder.captureOutput = this.captureOutput;
+		builder.contextPropagator = this.contextPropagator;
+		builder.callables = new LinkedHashMap<>(this.callables);
 		return builder;
 	}
 
@@ -177,6 +199,51 @@ public final class PoolOptions {
 		return this.leakDetectionThreshold;
 	}
 
+	/**
+	 * Where the pool's log records and printed lines go; {@code null} for the runtime's
+	 * ({@link RuntimeOptions#logSink()}).
+	 * @return the sink, or {@code null}
+	 */
+	public @Nullable PythonLogSink logSink() {
+		return this.logSink;
+	}
+
+	/**
+	 * Whether Python's {@code logging} is forwarded in the pool's interpreters; {@code null} for the runtime's
+	 * setting. A {@link Isolation#MAIN} pool shares the main interpreter, set up with the runtime's.
+	 * @return the flag, or {@code null}
+	 */
+	public @Nullable Boolean loggingEnabled() {
+		return this.loggingEnabled;
+	}
+
+	/**
+	 * Whether {@code sys.stdout} and {@code sys.stderr} are forwarded in the pool's interpreters; {@code null} for
+	 * the runtime's setting. A {@link Isolation#MAIN} pool shares the main interpreter, set up with the runtime's.
+	 * @return the flag, or {@code null}
+	 */
+	public @Nullable Boolean captureOutput() {
+		return this.captureOutput;
+	}
+
+	/**
+	 * What carries the calling thread's context to the Java code Python runs for the pool's calls; {@code null} for
+	 * the runtime's.
+	 * @return the propagator, or {@code null}
+	 */
+	public @Nullable CallContextPropagator contextPropagator() {
+		return this.contextPropagator;
+	}
+
+	/**
+	 * Java functions the pool's Python code may call by name, besides the runtime's (a name registered in both is
+	 * the pool's).
+	 * @return an unmodifiable map, in registration order
+	 */
+	public Map<String, PythonCallable> callables() {
+		return this.callables;
+	}
+
 	@Override
 	public String toString() {
 		return "PoolOptions[name=" + this.name + ", size=" + this.size + ", isolation=" + this.isolation
@@ -218,6 +285,16 @@ public final class PoolOptions {
 		private Duration creationTimeout = Duration.ofSeconds(60);
 
 		private @Nullable Duration leakDetectionThreshold;
+
+		private @Nullable PythonLogSink logSink;
+
+		private @Nullable Boolean loggingEnabled;
+
+		private @Nullable Boolean captureOutput;
+
+		private @Nullable CallContextPropagator contextPropagator;
+
+		private Map<String, PythonCallable> callables = new LinkedHashMap<>();
 
 		private Builder() {
 		}
@@ -382,6 +459,61 @@ public final class PoolOptions {
 		}
 
 		/**
+		 * Where the pool's Python log records and printed lines go, instead of the runtime's sink.
+		 * @param logSink the sink, or {@code null} for the runtime's
+		 * @return this builder
+		 */
+		public Builder logSink(@Nullable PythonLogSink logSink) {
+			this.logSink = logSink;
+			return this;
+		}
+
+		/**
+		 * Whether Python's {@code logging} is forwarded to the log sink in the pool's sub-interpreters (see
+		 * {@link RuntimeOptions.Builder#loggingEnabled}). Default: the runtime's setting.
+		 * @param loggingEnabled the flag
+		 * @return this builder
+		 */
+		public Builder loggingEnabled(boolean loggingEnabled) {
+			this.loggingEnabled = loggingEnabled;
+			return this;
+		}
+
+		/**
+		 * Whether {@code sys.stdout} and {@code sys.stderr} are forwarded to the log sink in the pool's
+		 * sub-interpreters (see {@link RuntimeOptions.Builder#captureOutput}). Default: the runtime's setting.
+		 * @param captureOutput the flag
+		 * @return this builder
+		 */
+		public Builder captureOutput(boolean captureOutput) {
+			this.captureOutput = captureOutput;
+			return this;
+		}
+
+		/**
+		 * What carries the calling thread's context to the Java code Python runs for the pool's calls, instead of
+		 * the runtime's.
+		 * @param contextPropagator the propagator, or {@code null} for the runtime's
+		 * @return this builder
+		 */
+		public Builder contextPropagator(@Nullable CallContextPropagator contextPropagator) {
+			this.contextPropagator = contextPropagator;
+			return this;
+		}
+
+		/**
+		 * Register a Java function that the pool's Python code may call by name (see {@link PythonCallable}),
+		 * replacing one of the same name.
+		 * @param name a Python identifier, e.g. {@code price_of}
+		 * @param callable the function
+		 * @return this builder
+		 */
+		public Builder callable(String name, PythonCallable callable) {
+			this.callables.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(callable, "callable"));
+			return this;
+		}
+
+		/**
 		 * Validate and build.
 		 * @return the options
 		 * @throws IllegalArgumentException naming the first invalid setting
@@ -408,6 +540,8 @@ public final class PoolOptions {
 				requireEnforceable(this.allowFork, "allowFork");
 				requireEnforceable(this.allowExec, "allowExec");
 			}
+			String invalid = Callables.invalidName(this.callables.keySet());
+			require(invalid == null, "callables[" + invalid + "]", invalid, Callables.NAME_RULE);
 			for (int i = 0; i < this.preload.size(); i++) {
 				String module = this.preload.get(i);
 				require(module != null && MODULE_NAME.matcher(module).matches(), "preload[" + i + "]", module,

@@ -2,7 +2,9 @@ package dev.embedpython;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -20,11 +22,26 @@ public final class RuntimeOptions {
 
 	private final int mainLaneSize;
 
+	private final PythonLogSink logSink;
+
+	private final boolean loggingEnabled;
+
+	private final boolean captureOutput;
+
+	private final CallContextPropagator contextPropagator;
+
+	private final Map<String, PythonCallable> callables;
+
 	private RuntimeOptions(Builder builder) {
 		this.home = builder.home;
 		this.cacheDir = builder.cacheDir;
 		this.paths = List.copyOf(builder.paths);
 		this.mainLaneSize = builder.mainLaneSize;
+		this.logSink = builder.logSink;
+		this.loggingEnabled = builder.loggingEnabled;
+		this.captureOutput = builder.captureOutput;
+		this.contextPropagator = builder.contextPropagator;
+		this.callables = Callables.copy(builder.callables);
 	}
 
 	/**
@@ -86,6 +103,50 @@ public final class RuntimeOptions {
 	}
 
 	/**
+	 * Where Python's log records and printed lines go, unless a pool sets its own sink: in the main interpreter,
+	 * and as every pool's default.
+	 * @return the sink
+	 */
+	public PythonLogSink logSink() {
+		return this.logSink;
+	}
+
+	/**
+	 * Whether Python's {@code logging} is forwarded to the {@link #logSink()} (in the main interpreter, and as
+	 * every pool's default).
+	 * @return the flag
+	 */
+	public boolean loggingEnabled() {
+		return this.loggingEnabled;
+	}
+
+	/**
+	 * Whether {@code sys.stdout} and {@code sys.stderr} are forwarded to the {@link #logSink()} (in the main
+	 * interpreter, and as every pool's default).
+	 * @return the flag
+	 */
+	public boolean captureOutput() {
+		return this.captureOutput;
+	}
+
+	/**
+	 * What carries the calling thread's context to the Java code Python runs for a call, unless a pool sets its
+	 * own.
+	 * @return the propagator
+	 */
+	public CallContextPropagator contextPropagator() {
+		return this.contextPropagator;
+	}
+
+	/**
+	 * Java functions every interpreter's Python code may call, by name (a pool adds its own).
+	 * @return an unmodifiable map, in registration order
+	 */
+	public Map<String, PythonCallable> callables() {
+		return this.callables;
+	}
+
+	/**
 	 * A builder starting from these options.
 	 * @return a new builder
 	 */
@@ -95,6 +156,11 @@ public final class RuntimeOptions {
 		builder.cacheDir = this.cacheDir;
 		builder.paths = new ArrayList<>(this.paths);
 		builder.mainLaneSize = this.mainLaneSize;
+		builder.logSink = this.logSink;
+		builder.loggingEnabled = this.loggingEnabled;
+		builder.captureOutput = this.captureOutput;
+		builder.contextPropagator = this.contextPropagator;
+		builder.callables = new LinkedHashMap<>(this.callables);
 		return builder;
 	}
 
@@ -116,6 +182,16 @@ public final class RuntimeOptions {
 		private List<Path> paths = new ArrayList<>();
 
 		private int mainLaneSize = Math.max(4, Runtime.getRuntime().availableProcessors());
+
+		private PythonLogSink logSink = PythonLogSink.systemLogger();
+
+		private boolean loggingEnabled = true;
+
+		private boolean captureOutput = true;
+
+		private CallContextPropagator contextPropagator = CallContextPropagator.NONE;
+
+		private Map<String, PythonCallable> callables = new LinkedHashMap<>();
 
 		private Builder() {
 		}
@@ -171,6 +247,63 @@ public final class RuntimeOptions {
 		}
 
 		/**
+		 * Where Python's log records and printed lines go (see {@link PythonLogSink}). Default:
+		 * {@link PythonLogSink#systemLogger()}.
+		 * @param logSink the sink
+		 * @return this builder
+		 */
+		public Builder logSink(PythonLogSink logSink) {
+			this.logSink = Objects.requireNonNull(logSink, "logSink");
+			return this;
+		}
+
+		/**
+		 * Whether Python's {@code logging} is forwarded to the log sink: a handler on Python's root logger, whose
+		 * level becomes the sink's. Installed when Python code first imports {@code logging}. Default true.
+		 * @param loggingEnabled the flag
+		 * @return this builder
+		 */
+		public Builder loggingEnabled(boolean loggingEnabled) {
+			this.loggingEnabled = loggingEnabled;
+			return this;
+		}
+
+		/**
+		 * Whether {@code sys.stdout} and {@code sys.stderr} are forwarded to the log sink, one record per line
+		 * ({@code python.stdout} at INFO, {@code python.stderr} at WARNING); a line left unfinished is forwarded
+		 * when the call ends. Default true.
+		 * @param captureOutput the flag
+		 * @return this builder
+		 */
+		public Builder captureOutput(boolean captureOutput) {
+			this.captureOutput = captureOutput;
+			return this;
+		}
+
+		/**
+		 * What carries the calling thread's context (e.g. the SLF4J MDC) to log records and Java callables. Default:
+		 * {@link CallContextPropagator#NONE}.
+		 * @param contextPropagator the propagator
+		 * @return this builder
+		 */
+		public Builder contextPropagator(CallContextPropagator contextPropagator) {
+			this.contextPropagator = Objects.requireNonNull(contextPropagator, "contextPropagator");
+			return this;
+		}
+
+		/**
+		 * Register a Java function that Python code in every interpreter may call by name (see
+		 * {@link PythonCallable}), replacing one of the same name.
+		 * @param name a Python identifier, e.g. {@code price_of}
+		 * @param callable the function
+		 * @return this builder
+		 */
+		public Builder callable(String name, PythonCallable callable) {
+			this.callables.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(callable, "callable"));
+			return this;
+		}
+
+		/**
 		 * Validate and build.
 		 * @return the options
 		 */
@@ -178,6 +311,11 @@ public final class RuntimeOptions {
 			if (this.mainLaneSize < 1) {
 				throw new IllegalArgumentException(
 						"Invalid runtime option 'mainLaneSize': must be at least 1 but was " + this.mainLaneSize);
+			}
+			String invalid = Callables.invalidName(this.callables.keySet());
+			if (invalid != null) {
+				throw new IllegalArgumentException("Invalid runtime option 'callables[" + invalid + "]': "
+						+ Callables.NAME_RULE);
 			}
 			return new RuntimeOptions(this);
 		}

@@ -133,7 +133,10 @@ class PoolProbeAndListenersTest {
 			assertThat(pool.stats().recycled()).isZero();
 			pool.execute((session) -> session.eval("1"));
 			assertThat(observed).containsExactly("<eval>");
-			assertThat(events).containsExactly("primary:acquired");
+			// The call is a use: with max-uses=1 its interpreter is replaced on the creator thread, which may report
+			// the recycling before or after this line.
+			assertThat(events).startsWith("primary:acquired")
+				.isSubsetOf("primary:acquired", "primary:recycled:max-uses");
 		}
 	}
 

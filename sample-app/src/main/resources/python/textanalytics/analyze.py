@@ -3,14 +3,22 @@
 The Java baseline (``dev.embedpython.sample.analysis.JavaTextAnalyzer``) implements the same algorithm step for
 step and must return identical results; change both together. Floating-point results are rounded with
 ``floor(x * 10**n + 0.5) / 10**n`` because it is one IEEE operation per step in both languages, whereas
-Python's ``round`` and Java's ``Math.round`` differ on ties.
+Python's ``round`` and Java's ``Math.round`` differ on ties. The level of a score is defined once, on the Java side
+(the ``ReadabilityLevel`` bean), and called through embedpython's bridge.
 """
 
 import json
+import logging
 import math
 import re
 from collections import Counter
 from importlib import resources
+
+# embedpython's bridge to the JVM: java.<name>(...) calls a PythonCallable bean of the application.
+from _embedpython import java
+
+# python.textanalytics.analyze in the application's log, with the request's trace id.
+log = logging.getLogger(__name__)
 
 # A word: word characters other than digits and underscore, optionally joined by apostrophes ("don't").
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
@@ -39,6 +47,9 @@ def analyze(text):
     syllables = sum(syllable_count(word) * n for word, n in counts.items())
     sentences = sum(1 for part in SENTENCE_END.split(text) if WORD.search(part)) if word_count else 0
     score = readability(word_count, sentences, syllables)
+    language = guess_language(counts, word_count)
+    log.info("analyzed %d words in %d sentences: reading ease %.1f, language %s", word_count, sentences, score,
+             language["code"])
     return {
         "words": word_count,
         "unique_words": len(counts),
@@ -46,7 +57,7 @@ def analyze(text):
         "syllables": syllables,
         "readability": score,
         "level": level(score) if word_count else "none",
-        "language": guess_language(counts, word_count),
+        "language": language,
         "top_terms": top_terms(counts),
     }
 
@@ -74,13 +85,8 @@ def readability(words, sentences, syllables):
 
 
 def level(score):
-    if score >= 80.0:
-        return "easy"
-    if score >= 60.0:
-        return "standard"
-    if score >= 30.0:
-        return "difficult"
-    return "very difficult"
+    """The level of a score, as the Java side defines it (the ReadabilityLevel bean)."""
+    return java.readability_level(score)
 
 
 def guess_language(counts, word_count):

@@ -11,6 +11,7 @@ import dev.embedpython.PythonTemplate;
 import dev.embedpython.RuntimeOptions;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -69,6 +70,8 @@ public final class PythonAutoConfiguration {
 		Path cacheDir = cacheDir(properties);
 		builder.cacheDir(cacheDir);
 		builder.paths(new PythonPathResolver(resourceLoader, cacheDir).resolve(properties.getPath()));
+		builder.loggingEnabled(properties.getLogging().isEnabled());
+		builder.captureOutput(properties.getLogging().isCaptureOutput());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return PythonRuntime.start(builder.build());
 	}
@@ -97,6 +100,11 @@ public final class PythonAutoConfiguration {
 	@ConditionalOnSingleCandidate(PythonPool.class)
 	PythonTemplate pythonTemplate(PythonPool pool) {
 		return new PythonTemplate(pool);
+	}
+
+	@Bean
+	PythonPoolCustomizer pythonCallablesPoolCustomizer(ListableBeanFactory beanFactory) {
+		return new PythonCallableBeans(beanFactory);
 	}
 
 	@Bean

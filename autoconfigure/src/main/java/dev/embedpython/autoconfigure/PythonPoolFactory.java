@@ -177,6 +177,9 @@ public final class PythonPoolFactory {
 		require(creationTimeout != null, prefix + ".creation-timeout", null, "must be set");
 		builder.creationTimeout(creationTimeout);
 		builder.leakDetectionThreshold(pool.getLeakDetectionThreshold());
+		// Per pool as well: the runtime may have been started by another context, with other settings.
+		builder.loggingEnabled(this.properties.getLogging().isEnabled());
+		builder.captureOutput(this.properties.getLogging().isCaptureOutput());
 		return builder;
 	}
 

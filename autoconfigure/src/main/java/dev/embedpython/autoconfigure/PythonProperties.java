@@ -66,6 +66,11 @@ public class PythonProperties {
 	 */
 	private final Dev dev = new Dev();
 
+	/**
+	 * Python's logging and output.
+	 */
+	private final Logging logging = new Logging();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -112,6 +117,10 @@ public class PythonProperties {
 
 	public Dev getDev() {
 		return this.dev;
+	}
+
+	public Logging getLogging() {
+		return this.logging;
 	}
 
 	/**
@@ -368,6 +377,41 @@ public class PythonProperties {
 			copy.creationTimeout = this.creationTimeout;
 			copy.leakDetectionThreshold = this.leakDetectionThreshold;
 			return copy;
+		}
+
+	}
+
+	/**
+	 * Where Python's log records and printed lines go.
+	 */
+	public static class Logging {
+
+		/**
+		 * Whether records of Python's logging module go to SLF4J as 'python.<logger name>', at the level SLF4J sets
+		 * for that logger.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Whether lines written to sys.stdout and sys.stderr go to SLF4J as 'python.stdout' (INFO) and
+		 * 'python.stderr' (WARN), one event per line.
+		 */
+		private boolean captureOutput = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isCaptureOutput() {
+			return this.captureOutput;
+		}
+
+		public void setCaptureOutput(boolean captureOutput) {
+			this.captureOutput = captureOutput;
 		}
 
 	}

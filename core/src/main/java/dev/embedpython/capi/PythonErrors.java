@@ -85,7 +85,16 @@ public final class PythonErrors {
 	 * @return the exception
 	 */
 	public static RuntimeException raised() {
-		return translator.translate(fetch());
+		long exception = CPython.PyErr_GetRaisedException();
+		if (exception == 0) {
+			return translator.translate(unset());
+		}
+		try {
+			return translator.translate(read(exception, new long[MAX_CHAIN + 1], 0), exception);
+		}
+		finally {
+			CPython.Py_DecRef(exception);
+		}
 	}
 
 	/**
@@ -95,8 +104,7 @@ public final class PythonErrors {
 	public static RaisedError fetch() {
 		long exception = CPython.PyErr_GetRaisedException();
 		if (exception == 0) {
-			return new RaisedError("SystemError", "a C-API call failed without setting an exception", "", false, 0, 0,
-					null);
+			return unset();
 		}
 		try {
 			return read(exception, new long[MAX_CHAIN + 1], 0);
@@ -104,6 +112,10 @@ public final class PythonErrors {
 		finally {
 			CPython.Py_DecRef(exception);
 		}
+	}
+
+	private static RaisedError unset() {
+		return new RaisedError("SystemError", "a C-API call failed without setting an exception", "", false, 0, 0, null);
 	}
 
 	/**

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * argument vector of a call.
  * <p>
  * Thread contract: each thread uses only its own instance ({@link #get()}); a slot is valid until the same
- * thread reuses it.
+ * thread reuses it. A callback from C runs on an instance of its own ({@link #enter()}), one per nesting depth.
  */
 public final class Scratch {
 
@@ -29,7 +29,7 @@ public final class Scratch {
 	/** The largest Java array the JVM reliably allocates. */
 	private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
-	private static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(Scratch::new);
+	private static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(() -> new Scratch(null));
 
 	private final Memory memory = new Memory(ARGUMENTS_OFFSET + 8L * ARGUMENT_SLOTS);
 
@@ -38,7 +38,14 @@ public final class Scratch {
 	/** Keeps a vector longer than the fixed slots alive until the next one replaces it. */
 	private @Nullable Memory overflow;
 
-	private Scratch() {
+	/** The instance of the Java frame below a callback from C, {@code null} at the bottom. */
+	private final @Nullable Scratch outer;
+
+	/** The instance of callbacks from C above this one, made on first use and kept for the thread's life. */
+	private @Nullable Scratch inner;
+
+	private Scratch(@Nullable Scratch outer) {
+		this.outer = outer;
 	}
 
 	/**
@@ -47,6 +54,32 @@ public final class Scratch {
 	 */
 	public static Scratch get() {
 		return CURRENT.get();
+	}
+
+	/**
+	 * Switch the calling thread to scratch memory of its own for a callback from C (a Java method that Python
+	 * called), until {@link #exit()}: the Java frame below the callback may be in the middle of a call or a
+	 * conversion whose out-parameters and argument vector live in the current instance, and the callback may run
+	 * Python and convert values again.
+	 */
+	public static void enter() {
+		Scratch current = CURRENT.get();
+		Scratch inner = current.inner;
+		if (inner == null) {
+			inner = new Scratch(current);
+			current.inner = inner;
+		}
+		CURRENT.set(inner);
+	}
+
+	/**
+	 * Switch back to the instance of the frame below the callback that {@link #enter()} started.
+	 */
+	public static void exit() {
+		Scratch outer = CURRENT.get().outer;
+		if (outer != null) {
+			CURRENT.set(outer);
+		}
 	}
 
 	/**

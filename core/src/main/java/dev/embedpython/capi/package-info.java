@@ -1,6 +1,7 @@
 /**
  * The binding of the CPython C API, and nothing else: native functions, constants, C-string helpers, out-parameter
- * scratch memory, and the one choke point that turns a failed call into a {@link dev.embedpython.capi.RaisedError}.
+ * scratch memory, the one choke point that turns a failed call into a {@link dev.embedpython.capi.RaisedError}, and
+ * the other direction: a {@link dev.embedpython.capi.MethodTable} of C functions that are Java methods.
  * It depends on no other package of embedpython; the public exception types are made above it, through the
  * {@link dev.embedpython.capi.ErrorTranslator} the interpreter layer installs. <strong>Not API</strong>.
  * <p>

@@ -45,6 +45,9 @@ public final class CallerThread {
 	/** The runtime generation this thread first attached in, 0 before its first attach. */
 	private int generation;
 
+	/** Above 0 while the thread runs a log sink for Python, attached: it must not attach again. */
+	int holdingGil;
+
 	private CallerThread() {
 	}
 

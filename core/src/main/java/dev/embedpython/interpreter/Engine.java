@@ -24,6 +24,7 @@ import dev.embedpython.Isolation;
 import dev.embedpython.PythonException;
 import dev.embedpython.PythonInitializationException;
 import dev.embedpython.capi.CPython;
+import dev.embedpython.capi.ExtensionApi;
 import dev.embedpython.capi.PyStatus;
 import dev.embedpython.capi.PythonErrors;
 import dev.embedpython.convert.PyTypes;
@@ -79,11 +80,15 @@ public final class Engine {
 	/** Directories appended to {@code sys.path}: Python packages from jars. */
 	private final List<Path> packagePaths;
 
+	/** The runtime's bridge configuration: the main interpreter's, and every pool's defaults. */
+	private final BridgeConfig bridge;
+
 	private volatile boolean finished;
 
 	private Engine(PythonHome home, String version, Generation generation, Interpreter main, List<Path> paths,
-			List<Path> packagePaths) {
+			List<Path> packagePaths, BridgeConfig bridge) {
 		this.packagePaths = List.copyOf(packagePaths);
+		this.bridge = bridge;
 		this.generation = generation;
 		this.home = home;
 		this.version = version;
@@ -99,7 +104,7 @@ public final class Engine {
 	 * @throws PythonInitializationException if CPython refuses to initialize
 	 */
 	public static Engine start(PythonHome home, List<Path> paths) {
-		return start(home, paths, List.of());
+		return start(home, paths, List.of(), BridgeConfig.of(dev.embedpython.RuntimeOptions.defaults()));
 	}
 
 	/**
@@ -107,20 +112,22 @@ public final class Engine {
 	 * @param home the installation
 	 * @param paths directories to prepend to {@code sys.path}
 	 * @param packagePaths directories to append to {@code sys.path} (Python packages from jars)
+	 * @param bridge what Python code reaches of the JVM: the main interpreter's, and every pool's defaults
 	 * @return the running engine
 	 * @throws PythonInitializationException if CPython refuses to initialize
 	 */
-	public static Engine start(PythonHome home, List<Path> paths, List<Path> packagePaths) {
+	public static Engine start(PythonHome home, List<Path> paths, List<Path> packagePaths, BridgeConfig bridge) {
 		NativeLibrary library = CPythonLoader.load(home);
-		return OwnerThread.get().call(() -> initialize(library, home, paths, packagePaths));
+		return OwnerThread.get().call(() -> initialize(library, home, paths, packagePaths, bridge));
 	}
 
 	private static Engine initialize(NativeLibrary library, PythonHome home, List<Path> paths,
-			List<Path> packagePaths) {
+			List<Path> packagePaths, BridgeConfig bridge) {
 		CPythonLoader.initialize(home);
 		// python-main now holds the GIL with the original main thread state.
 		long mainThreadState = CPython.PyThreadState_GetUnchecked();
 		PyTypes types = PyTypes.lookup(library);
+		ExtensionApi.bind(library);
 		PythonErrors.setSyntaxErrorType(types.syntaxError());
 		PythonErrors.setTranslator(PythonExceptions.INSTANCE);
 		Generation generation = new Generation(GENERATIONS.incrementAndGet(), types, new ValueConverter(types));
@@ -128,8 +135,9 @@ public final class Engine {
 				mainThreadState, "main");
 		try {
 			main.initNamespace();
-			Engine engine = new Engine(home, CPythonLoader.version(), generation, main, paths, packagePaths);
+			Engine engine = new Engine(home, CPythonLoader.version(), generation, main, paths, packagePaths, bridge);
 			engine.bootstrap(main, true);
+			main.installBridge(bridge);
 			CPython.PyEval_SaveThread();
 			return engine;
 		}
@@ -294,6 +302,7 @@ public final class Engine {
 		try {
 			interpreter.initNamespace();
 			bootstrap(interpreter, false);
+			interpreter.installBridge(spec.bridge());
 		}
 		catch (RuntimeException | Error ex) {
 			// Whatever failed, python-main must not stay attached to the half-made interpreter.
@@ -542,6 +551,22 @@ public final class Engine {
 			}
 		}
 		return "its thread states could not be deleted";
+	}
+
+	/**
+	 * A pool's bridge configuration: what its options set, the rest from the runtime's.
+	 * @param options the pool's options
+	 * @return the configuration
+	 */
+	public BridgeConfig bridgeFor(dev.embedpython.PoolOptions options) {
+		return this.bridge.forPool(options);
+	}
+
+	/**
+	 * Make every interpreter of this JVM ask the log sink for its loggers' levels again, at its next record.
+	 */
+	public static void refreshLogLevels() {
+		Bridge.refreshLevels();
 	}
 
 	private void checkRunning() {

@@ -110,6 +110,8 @@ public final class Interpreter {
 
 	private int compiled;
 
+	private @Nullable Bridge bridge;
+
 	Interpreter(long state, Isolation isolation, Generation generation, long creatorThreadState, String label) {
 		this.state = state;
 		this.id = CPython.PyInterpreterState_GetID(state);
@@ -125,6 +127,10 @@ public final class Interpreter {
 
 	long statePointer() {
 		return this.state;
+	}
+
+	ValueConverter converter() {
+		return this.converter;
 	}
 
 	/**
@@ -194,6 +200,11 @@ public final class Interpreter {
 			throw new IllegalStateException("Interpreter " + this.id + " of '" + this.label + "' has ended");
 		}
 		CallerThread caller = CallerThread.current();
+		if (caller.holdingGil > 0) {
+			// Attaching a second thread state would abort the process ("non-NULL old thread state").
+			throw new IllegalStateException("Thread '" + Thread.currentThread().getName() + "' is running a log sink "
+					+ "for Python with an interpreter's GIL held and cannot call into Python from there");
+		}
 		ThreadState threadState = caller.stateFor(this);
 		if (threadState == null || threadState.isDeleted()) {
 			threadState = register(caller);
@@ -357,6 +368,45 @@ public final class Interpreter {
 	}
 
 	/**
+	 * Make the built-in module {@code _embedpython} and install what the configuration asks for (log forwarding,
+	 * output capture). Called once, attached, right after creation.
+	 * @param config the pool's configuration, or the runtime's for the main interpreter
+	 */
+	void installBridge(BridgeConfig config) {
+		this.bridge = Bridge.install(this, config);
+	}
+
+	/**
+	 * A Java call starts on the attached thread: the Java code Python runs for it (log sink, callables) uses the
+	 * pool's configuration and the context captured on the calling thread. Attached; pair with {@link #exitCall}.
+	 * @param config the pool's configuration
+	 * @param context what the pool's propagator captured on the calling thread
+	 * @param capturedOn the calling thread (the owner of a session that hands its calls to a worker)
+	 * @param threadState the attached thread state
+	 * @return the scope
+	 */
+	public CallScope enterCall(BridgeConfig config, @Nullable Object context, Thread capturedOn,
+			ThreadState threadState) {
+		Bridge current = this.bridge;
+		if (current == null) {
+			return new CallScope(null, config, context, capturedOn, threadState.ident(), null);
+		}
+		return current.enter(config, context, capturedOn, threadState.ident());
+	}
+
+	/**
+	 * The call ends: a line it printed without a line break is logged, and the thread's previous scope restored.
+	 * Attached.
+	 * @param scope what {@link #enterCall} returned
+	 */
+	public void exitCall(CallScope scope) {
+		Bridge current = scope.bridge;
+		if (current != null) {
+			current.exit(scope);
+		}
+	}
+
+	/**
 	 * Run statements in {@code __main__}. Attached.
 	 * @param source the code
 	 * @throws PythonException if the code raises
@@ -490,7 +540,7 @@ public final class Interpreter {
 		return code;
 	}
 
-	private void registerSource(String filename, @Nullable String source) {
+	void registerSource(String filename, @Nullable String source) {
 		long name = 0;
 		long text = 0;
 		try {
@@ -561,6 +611,9 @@ public final class Interpreter {
 	 * Release every cached object. Called attached, before the interpreter ends.
 	 */
 	void releaseObjects() {
+		if (this.bridge != null) {
+			this.bridge.release();
+		}
 		List<Long> objects = new ArrayList<>();
 		this.execCode.values().forEach((compiled) -> objects.add(compiled.code()));
 		this.evalCode.values().forEach((compiled) -> objects.add(compiled.code()));

@@ -102,8 +102,11 @@ final class InterpreterSetup implements Runnable {
 	@Override
 	public void run() {
 		try {
-			this.threadState = this.interpreter.attach();
+			ThreadState attached = this.interpreter.attach();
+			this.threadState = attached;
+			CallScope scope = null;
 			try {
+				scope = this.interpreter.enterCall(this.spec.bridge(), null, Thread.currentThread(), attached);
 				for (String module : this.spec.preload()) {
 					this.step = "preload module '" + module + "'";
 					this.interpreter.exec("import " + module);
@@ -115,7 +118,14 @@ final class InterpreterSetup implements Runnable {
 				}
 			}
 			finally {
-				this.interpreter.detach();
+				try {
+					if (scope != null) {
+						this.interpreter.exitCall(scope);
+					}
+				}
+				finally {
+					this.interpreter.detach();
+				}
 			}
 			this.done.complete(null);
 		}

@@ -16,9 +16,11 @@ import org.jspecify.annotations.Nullable;
  * @param preload modules imported right after creation
  * @param initScript code run after the preloads, {@code null} for none
  * @param setUpTimeout how long the preloads and the init script may take together
+ * @param bridge what its Python code reaches of the JVM (the pool's {@link BridgeConfig})
  */
 public record InterpreterSpec(String label, Isolation isolation, boolean allowFork, boolean allowExec,
-		boolean allowThreads, List<String> preload, @Nullable String initScript, Duration setUpTimeout) {
+		boolean allowThreads, List<String> preload, @Nullable String initScript, Duration setUpTimeout,
+		BridgeConfig bridge) {
 
 	public InterpreterSpec {
 		preload = List.copyOf(preload);

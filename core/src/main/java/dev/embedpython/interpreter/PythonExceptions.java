@@ -34,6 +34,14 @@ final class PythonExceptions implements ErrorTranslator {
 		return new PythonException(error.typeName(), withHint(error.message()), error.traceback(), cause);
 	}
 
+	@Override
+	public PythonException translate(RaisedError error, long exception) {
+		PythonException translated = translate(error);
+		// A Java callable that lets this exception through raises the very same Python exception object again.
+		CallbackFrame.keep(translated, exception);
+		return translated;
+	}
+
 	private static String withHint(String message) {
 		if (message.contains(SUBINTERPRETER_REFUSAL)) {
 			return message + " (this module can only be used in a pool with SHARED_GIL or MAIN isolation, e.g. "

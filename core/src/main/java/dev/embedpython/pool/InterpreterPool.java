@@ -29,6 +29,7 @@ import dev.embedpython.PoolOptions;
 import dev.embedpython.PoolStats;
 import dev.embedpython.PythonPool;
 import dev.embedpython.PythonSession;
+import dev.embedpython.interpreter.BridgeConfig;
 import dev.embedpython.interpreter.Engine;
 import dev.embedpython.interpreter.Interpreter;
 import dev.embedpython.support.Threads;
@@ -182,6 +183,14 @@ public final class InterpreterPool implements PythonPool {
 
 	@Nullable CallObserver callObserver() {
 		return this.callObserver;
+	}
+
+	/**
+	 * What the pool's Python code reaches of the JVM: log sink, context propagator, callables.
+	 * @return the configuration
+	 */
+	BridgeConfig bridge() {
+		return this.policy.spec.bridge();
 	}
 
 	@Override

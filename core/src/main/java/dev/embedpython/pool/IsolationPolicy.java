@@ -36,7 +36,7 @@ abstract sealed class IsolationPolicy {
 	static IsolationPolicy of(Engine engine, PoolOptions options) {
 		InterpreterSpec spec = new InterpreterSpec(options.name(), options.isolation(), options.allowFork(),
 				options.allowExec(), options.allowThreads(), options.preload(), options.initScript(),
-				options.creationTimeout());
+				options.creationTimeout(), engine.bridgeFor(options));
 		return (options.isolation() == Isolation.MAIN) ? new MainInterpreter(engine, spec)
 				: new Subinterpreters(engine, spec, options);
 	}

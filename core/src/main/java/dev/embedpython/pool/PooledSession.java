@@ -3,15 +3,16 @@ package dev.embedpython.pool;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.Objects;
 
 import dev.embedpython.CallObserver;
 import dev.embedpython.CallOutcome;
 import dev.embedpython.PythonException;
-import dev.embedpython.PythonSession;
 import dev.embedpython.PythonTimeoutException;
+import dev.embedpython.interpreter.BridgeConfig;
+import dev.embedpython.interpreter.CallScope;
 import dev.embedpython.interpreter.CallerThread;
 import dev.embedpython.interpreter.Interpreter;
+import dev.embedpython.interpreter.InterpreterSession;
 import dev.embedpython.interpreter.ThreadState;
 import org.jspecify.annotations.Nullable;
 
@@ -24,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Thread contract: confined to the acquiring thread (checked on every call); {@link #close()} is idempotent.
  */
-final class PooledSession implements PythonSession {
+final class PooledSession extends InterpreterSession {
 
 	private static final @Nullable MethodHandle IS_VIRTUAL = isVirtualHandle();
 
@@ -42,6 +43,9 @@ final class PooledSession implements PythonSession {
 
 	private boolean closed;
 
+	/** Operations in progress on the owner thread: above 1 when a Java callable uses this session again. */
+	private int depth;
+
 	PooledSession(InterpreterPool pool, PoolEntry entry) {
 		this(pool, entry, true);
 	}
@@ -58,70 +62,27 @@ final class PooledSession implements PythonSession {
 		}
 	}
 
-	@Override
-	public void exec(String code) {
-		Objects.requireNonNull(code, "code");
-		run("<exec>", null, (interpreter) -> {
-			interpreter.exec(code);
-			return null;
-		});
-	}
-
-	@Override
-	public @Nullable Object eval(String expression) {
-		return eval(expression, Object.class);
-	}
-
-	@Override
-	public <T> @Nullable T eval(String expression, Class<T> type) {
-		Objects.requireNonNull(expression, "expression");
-		return run("<eval>", null, (interpreter) -> interpreter.eval(expression, type));
-	}
-
-	@Override
-	public @Nullable Object call(String module, String function, @Nullable Object... args) {
-		return call(Object.class, module, function, args);
-	}
-
-	@Override
-	public <T> @Nullable T call(Class<T> type, String module, String function, @Nullable Object... args) {
-		Objects.requireNonNull(module, "module");
-		Objects.requireNonNull(function, "function");
-		Object[] arguments = (args != null) ? args : new Object[] { null };
-		return run(function, module, (interpreter) -> interpreter.call(type, module, function, arguments));
-	}
-
-	@Override
-	public void set(String name, @Nullable Object value) {
-		Objects.requireNonNull(name, "name");
-		run("<set>", null, (interpreter) -> {
-			interpreter.set(name, value);
-			return null;
-		});
-	}
-
-	@Override
-	public @Nullable Object get(String name) {
-		return get(name, Object.class);
-	}
-
-	@Override
-	public <T> @Nullable T get(String name, Class<T> type) {
-		Objects.requireNonNull(name, "name");
-		return run("<get>", null, (interpreter) -> interpreter.get(name, type));
-	}
-
 	/**
 	 * Run one operation; {@code module} is {@code null} for code, where {@code name} says which kind.
 	 */
-	private <T> @Nullable T run(String name, @Nullable String module, Operation<T> operation) {
+	@Override
+	protected <T> @Nullable T run(String name, @Nullable String module, Operation<T> operation) {
 		check();
+		if (this.depth > 0) {
+			// A Java callable that this session's call reached uses the session again, on the same thread: the
+			// outer operation owns the observation, the timeout bookkeeping and the call's scope.
+			return runNested(operation);
+		}
 		CallObserver observer = this.observed ? this.pool.callObserver() : null;
 		CallObserver.Call call = (observer != null)
 				? observer.start(this.pool.name(), (module != null) ? module + "." + name : name) : null;
+		BridgeConfig bridge = this.pool.bridge();
+		// Captured here, on the calling thread: a hand-off runs the call on the entry's worker.
+		Object context = bridge.propagator().capture();
+		this.depth++;
 		try {
-			T result = this.handOff ? this.entry.runOnWorker(() -> runAttached(operation))
-					: runAttached(operation);
+			T result = this.handOff ? this.entry.runOnWorker(() -> runAttached(operation, bridge, context))
+					: runAttached(operation, bridge, context);
 			if (call != null) {
 				call.end(CallOutcome.SUCCESS, null);
 			}
@@ -133,12 +94,32 @@ final class PooledSession implements PythonSession {
 			}
 			throw ex;
 		}
+		finally {
+			this.depth--;
+		}
 	}
 
-	private <T> @Nullable T runAttached(Operation<T> operation) {
+	private <T> @Nullable T runNested(Operation<T> operation) {
+		if (this.handOff) {
+			throw new IllegalStateException("This PythonSession of pool '" + this.pool.name() + "' runs its calls on "
+					+ "a worker thread; a Java callable uses its invocation's session to call back into Python");
+		}
+		Interpreter interpreter = this.entry.interpreter();
+		interpreter.attach();
+		try {
+			return operation.run(interpreter);
+		}
+		finally {
+			interpreter.detach();
+		}
+	}
+
+	private <T> @Nullable T runAttached(Operation<T> operation, BridgeConfig bridge, @Nullable Object context) {
 		Interpreter interpreter = this.entry.interpreter();
 		ThreadState threadState = interpreter.attach();
+		CallScope scope = null;
 		try {
+			scope = interpreter.enterCall(bridge, context, this.owner, threadState);
 			interpreter.purgeIfDue();
 			// The call in flight is always tracked (pool close interrupts it); its start time only with a timeout.
 			long seq = this.entry.callSeq();
@@ -173,7 +154,14 @@ final class PooledSession implements PythonSession {
 			}
 		}
 		finally {
-			interpreter.detach();
+			try {
+				if (scope != null) {
+					interpreter.exitCall(scope);
+				}
+			}
+			finally {
+				interpreter.detach();
+			}
 		}
 	}
 
@@ -252,13 +240,6 @@ final class PooledSession implements PythonSession {
 		catch (ReflectiveOperationException ex) {
 			return null;
 		}
-	}
-
-	@FunctionalInterface
-	private interface Operation<T> {
-
-		@Nullable T run(Interpreter interpreter);
-
 	}
 
 }

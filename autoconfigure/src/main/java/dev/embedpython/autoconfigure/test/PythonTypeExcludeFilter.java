@@ -5,6 +5,7 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.util.List;
 
+import dev.embedpython.PythonCallable;
 import dev.embedpython.PythonPool;
 import dev.embedpython.PythonTemplate;
 import org.jspecify.annotations.Nullable;
@@ -58,6 +59,10 @@ class PythonTypeExcludeFilter extends StandardAnnotationCustomizableTypeExcludeF
 		}
 		catch (ClassNotFoundException | LinkageError ex) {
 			return false;
+		}
+		if (PythonCallable.class.isAssignableFrom(type)) {
+			// Python code of the slice's pools calls it: without it, java.<name>() fails.
+			return true;
 		}
 		for (Constructor<?> constructor : type.getDeclaredConstructors()) {
 			for (Class<?> parameter : constructor.getParameterTypes()) {

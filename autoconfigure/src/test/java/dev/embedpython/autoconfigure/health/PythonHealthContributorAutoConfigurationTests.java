@@ -86,9 +86,12 @@ class PythonHealthContributorAutoConfigurationTests {
 					.containsEntry("probe", "ok")
 					.containsEntry("size", 1)
 					.containsEntry("maxSize", 1)
-					.containsEntry("idle", 1)
 					.containsEntry("stuck", 0)
 					.doesNotContainKeys("version", "home");
+				// Listing the composite started every pool's probe on a probe thread; the counts are read before the
+				// indicator joins it, so the probe may still hold the one interpreter.
+				assertThat((int) defaultPool.getDetails().get("idle") + (int) defaultPool.getDetails().get("active"))
+					.isEqualTo(1);
 				assertThat(health(contributor, "numeric").getDetails()).containsEntry("isolation", "main")
 					.containsEntry("probe", "ok");
 				assertThat(contributor.getContributor("missing")).isNull();
