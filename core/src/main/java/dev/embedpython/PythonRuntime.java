@@ -78,6 +78,7 @@ public final class PythonRuntime implements AutoCloseable {
 	 * @return the running runtime; {@link #close()} it once when done
 	 * @throws PythonStartupException (a subclass) if Python cannot be found, extracted or initialized
 	 * @throws PythonInitializationException if a runtime is running with a different home
+	 * @throws PythonBindingException if the binding asked for cannot be used in this JVM
 	 */
 	public static PythonRuntime start(RuntimeOptions options) {
 		Objects.requireNonNull(options, "options");
@@ -90,6 +91,7 @@ public final class PythonRuntime implements AutoCloseable {
 							+ "' and cannot also use '" + ((options.home() != null) ? options.home() : "bundled")
 							+ "': a JVM hosts one CPython; configure the same home everywhere", null);
 				}
+				current.engine.checkBinding(options.binding());
 				current.engine.addPaths(options.paths());
 				current.references++;
 				return current;
@@ -111,7 +113,7 @@ public final class PythonRuntime implements AutoCloseable {
 				home = HomeResolver.resolveBundled(extraction.directory());
 			}
 			List<Path> packagePaths = installPackages(options, loader, home);
-			Engine engine = Engine.start(home, options.paths(), packagePaths);
+			Engine engine = Engine.start(home, options.paths(), packagePaths, options.binding());
 			PythonRuntime runtime;
 			try {
 				runtime = new PythonRuntime(options, engine, extraction, System.nanoTime() - start);
@@ -122,7 +124,7 @@ public final class PythonRuntime implements AutoCloseable {
 			}
 			running = runtime;
 			logger.log(Level.INFO, () -> "Started CPython " + engine.version() + " ("
-					+ (home.bundled() ? "bundled" : "external") + ") from " + home.home() + " in "
+					+ (home.bundled() ? "bundled" : "external") + ", " + engine.binding() + ") from " + home.home() + " in "
 					+ TimeUnit.NANOSECONDS.toMillis(runtime.startupNanos) + " ms"
 					+ ((runtime.extraction != null) ? (runtime.extraction.extracted() ? ", extracted in "
 							: runtime.extraction.readOnly() ? ", read-only cache verified in " : ", cache verified in ")
@@ -167,6 +169,7 @@ public final class PythonRuntime implements AutoCloseable {
 					+ previous.reason() + "), so '" + ((options.home() != null) ? options.home() : "bundled")
 					+ "' cannot be used. Configure the same home, or restart the JVM.", null);
 		}
+		previous.engine().checkBinding(options.binding());
 		previous.engine().addPaths(options.paths());
 		PythonRuntime runtime = new PythonRuntime(options, previous.engine(), previous.extraction(), 0);
 		unfinalized = null;
@@ -182,6 +185,15 @@ public final class PythonRuntime implements AutoCloseable {
 	 */
 	public String version() {
 		return this.engine.version();
+	}
+
+	/**
+	 * How this JVM calls libpython: {@link Binding#FFM} ({@code java.lang.foreign}, chosen by default on JDK 22+) or
+	 * {@link Binding#JNA}. Process-wide: the first runtime of the JVM fixed it.
+	 * @return FFM or JNA, never {@link Binding#AUTO}
+	 */
+	public Binding binding() {
+		return this.engine.binding();
 	}
 
 	/**

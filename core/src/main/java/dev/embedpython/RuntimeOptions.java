@@ -20,11 +20,14 @@ public final class RuntimeOptions {
 
 	private final int mainLaneSize;
 
+	private final Binding binding;
+
 	private RuntimeOptions(Builder builder) {
 		this.home = builder.home;
 		this.cacheDir = builder.cacheDir;
 		this.paths = List.copyOf(builder.paths);
 		this.mainLaneSize = builder.mainLaneSize;
+		this.binding = builder.binding;
 	}
 
 	/**
@@ -86,6 +89,16 @@ public final class RuntimeOptions {
 	}
 
 	/**
+	 * How the JVM calls libpython: {@link Binding#AUTO} (the default) lets the system property
+	 * {@value Binding#SYSTEM_PROPERTY} decide, else FFM on JDK 22+ and JNA before. Process-wide: the first runtime
+	 * of the JVM fixes it.
+	 * @return the requested binding
+	 */
+	public Binding binding() {
+		return this.binding;
+	}
+
+	/**
 	 * A builder starting from these options.
 	 * @return a new builder
 	 */
@@ -95,13 +108,14 @@ public final class RuntimeOptions {
 		builder.cacheDir = this.cacheDir;
 		builder.paths = new ArrayList<>(this.paths);
 		builder.mainLaneSize = this.mainLaneSize;
+		builder.binding = this.binding;
 		return builder;
 	}
 
 	@Override
 	public String toString() {
 		return "RuntimeOptions[home=" + ((this.home != null) ? this.home : "bundled") + ", cacheDir=" + this.cacheDir
-				+ ", paths=" + this.paths + "]";
+				+ ", paths=" + this.paths + ", binding=" + this.binding + "]";
 	}
 
 	/**
@@ -116,6 +130,8 @@ public final class RuntimeOptions {
 		private List<Path> paths = new ArrayList<>();
 
 		private int mainLaneSize = Math.max(4, Runtime.getRuntime().availableProcessors());
+
+		private Binding binding = Binding.AUTO;
 
 		private Builder() {
 		}
@@ -167,6 +183,18 @@ public final class RuntimeOptions {
 		 */
 		public Builder mainLaneSize(int mainLaneSize) {
 			this.mainLaneSize = mainLaneSize;
+			return this;
+		}
+
+		/**
+		 * How the JVM calls libpython. The binding is process-wide: starting a runtime with {@link Binding#FFM} or
+		 * {@link Binding#JNA} after another binding was fixed in the JVM fails; {@link Binding#FFM} before JDK 22
+		 * fails too. Default: {@link Binding#AUTO}.
+		 * @param binding the binding
+		 * @return this builder
+		 */
+		public Builder binding(Binding binding) {
+			this.binding = Objects.requireNonNull(binding, "binding");
 			return this;
 		}
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import dev.embedpython.Binding;
 import dev.embedpython.Isolation;
 import dev.embedpython.PoolOptions;
 import dev.embedpython.PythonException;
@@ -137,11 +139,42 @@ public final class Engine {
 	 * @throws PythonInitializationException if CPython refuses to initialize
 	 */
 	public static Engine start(PythonHome home, List<Path> paths, List<Path> packagePaths) {
-		NativeLibrary lib = load(home);
+		return start(home, paths, packagePaths, Binding.AUTO);
+	}
+
+	/**
+	 * Load and initialize CPython.
+	 * @param home the installation
+	 * @param paths directories to prepend to {@code sys.path}
+	 * @param packagePaths directories to append to {@code sys.path} (Python packages from jars)
+	 * @param binding how to call libpython; process-wide, fixed by the first start in the JVM
+	 * @return the running engine
+	 * @throws PythonInitializationException if CPython refuses to initialize
+	 * @throws dev.embedpython.PythonBindingException if the binding cannot be used
+	 */
+	public static Engine start(PythonHome home, List<Path> paths, List<Path> packagePaths, Binding binding) {
+		NativeLibrary lib = load(home, binding);
 		return OwnerThread.get().call(() -> initialize(lib, home, paths, packagePaths));
 	}
 
-	private static NativeLibrary load(PythonHome home) {
+	/**
+	 * The binding this JVM calls libpython through.
+	 * @return FFM or JNA
+	 */
+	public Binding binding() {
+		return Objects.requireNonNull(CPython.binding(), "bound before any engine starts");
+	}
+
+	/**
+	 * Check that a runtime may start on this engine with the binding it asks for.
+	 * @param requested the binding of the runtime's options
+	 * @throws dev.embedpython.PythonBindingException if it is neither {@link Binding#AUTO} nor the binding in use
+	 */
+	public void checkBinding(Binding requested) {
+		CPython.checkCompatible(binding(), requested);
+	}
+
+	private static NativeLibrary load(PythonHome home, Binding binding) {
 		synchronized (LOAD_LOCK) {
 			if (library != null) {
 				if (!home.library().equals(libraryPath)) {
@@ -149,6 +182,7 @@ public final class Engine {
 							+ "'; one JVM can host only one libpython, so '" + home.library()
 							+ "' cannot be used. Restart the JVM to switch Python installations.", null);
 				}
+				CPython.bind(library, binding);
 				return library;
 			}
 			Map<String, Object> options = new HashMap<>();
@@ -160,7 +194,7 @@ public final class Engine {
 					NativeLibrary.getInstance(home.libffi().toString(), options);
 				}
 				NativeLibrary lib = NativeLibrary.getInstance(home.library().toString(), options);
-				CPython.bind(lib);
+				CPython.bind(lib, binding);
 				if (home.versionNumber() >= 314) {
 					InitConfigApi.bind(lib);
 				}
