@@ -69,6 +69,7 @@ public final class PythonAutoConfiguration {
 		Path cacheDir = cacheDir(properties);
 		builder.cacheDir(cacheDir);
 		builder.paths(new PythonPathResolver(resourceLoader, cacheDir).resolve(properties.getPath()));
+		builder.binding(properties.getBinding());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return PythonRuntime.start(builder.build());
 	}
