@@ -50,6 +50,9 @@ final class FfmCApi extends CApi {
 	@SuppressWarnings("restricted")
 	private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
+	/** Up to this many words, {@link #putLongs} stores them one by one. */
+	private static final int SHORT_VECTOR = 16;
+
 	/** {@code PyStatus}: {@code int _type; const char *func; const char *err_msg; int exitcode;}. */
 	private static final StructLayout PY_STATUS = MemoryLayout.structLayout(ValueLayout.JAVA_INT.withName("_type"),
 			MemoryLayout.paddingLayout(4), ValueLayout.JAVA_LONG.withName("func"),
@@ -137,7 +140,14 @@ final class FfmCApi extends CApi {
 
 	@Override
 	void putLongs(long address, long[] values, int count) {
-		MemorySegment.copy(values, 0, ALL, ValueLayout.JAVA_LONG_UNALIGNED, address, count);
+		if (count > SHORT_VECTOR) {
+			MemorySegment.copy(values, 0, ALL, ValueLayout.JAVA_LONG_UNALIGNED, address, count);
+			return;
+		}
+		// A call's few arguments: plain stores (~1.5 ns for two) beat the bulk copy's set-up (~20 ns).
+		for (int i = 0; i < count; i++) {
+			ALL.set(ValueLayout.JAVA_LONG_UNALIGNED, address + 8L * i, values[i]);
+		}
 	}
 
 	@Override
