@@ -27,7 +27,10 @@ import org.jspecify.annotations.Nullable;
  * {@code PyObject*} addresses the engine handles as {@code long}; an {@code ADDRESS} and a {@code JAVA_LONG} are
  * passed alike on LP64 Linux); {@link PyStatus} by value as its struct. Java arrays are copied into per-thread
  * native memory ({@link Arguments}) and back for out-parameters: no heap segment, so no function needs
- * {@code Linker.Option.critical(true)} for its arguments.
+ * {@code Linker.Option.critical(true)} for its arguments. Passing the {@code byte[]} of a string in place that way
+ * measured ~20 % faster for a 7-item dict to Python, but {@code PyUnicode_FromStringAndSize} is not a safe critical
+ * call: invalid UTF-8 calls the codec error handler looked up by name in the interpreter's registry (which
+ * {@code codecs.register_error} fills), and a long text would hold off every safepoint while it is decoded.
  * <p>
  * {@code Linker.Option.critical(false)} (no thread-state transition, no safepoint while in C) is used only for
  * functions that cannot block, cannot run Python code (no {@code __del__}, {@code __index__}, {@code __hash__},
