@@ -9,7 +9,8 @@
 #
 # Extra arguments are JMH options (e.g. -prof stack), not benchmark patterns; ONLY=<regex> narrows the pooled
 # suite to matching methods (e.g. ONLY='(pooledCall|heldCall)$').
-# Environment: JAVA_HOME (or JAVA) picks the JVM; REBUILD=1 rebuilds the jar; JMH_OPTS replaces the default
+# Environment: JAVA_HOME (or JAVA) picks the JVM; BINDING=jna|ffm forces the engine's binding in the forks
+# (default: auto, FFM on JDK 22+); REBUILD=1 rebuilds the jar; JMH_OPTS replaces the default
 # run options (pooled: -f 1 -wi 3 -i 5 -w 1s -r 1s; cpu: the same with -r 2s); SUITE_TIMEOUT (seconds,
 # default 900) bounds each suite. Results: benchmarks/target/results-*.txt (human-readable, with a machine
 # header) and results-*.csv. Run on an idle machine: the header records the load average.
@@ -44,6 +45,11 @@ java_flags=()
 if [[ "${java_major:-0}" -ge 23 ]]; then
   java_flags=(--sun-misc-unsafe-memory-access=allow)
 fi
+# The forks' own flags (-Xss2m, native access) come from @Fork(jvmArgsAppend); the binding is prepended to them.
+binding_args=()
+if [[ -n "${BINDING:-}" ]]; then
+  binding_args=(-jvmArgsPrepend "-Dembedpython.binding=$BINDING")
+fi
 
 nproc_n="$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"
 timeout_s="${SUITE_TIMEOUT:-900}"
@@ -54,6 +60,7 @@ machine_header() {
   echo "# host:    $(uname -srm), nproc=$nproc_n, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//')"
   echo "# java:    $("$java_cmd" -version 2>&1 | head -n 2 | tr '\n' ' ')"
   echo "# load:    $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+  echo "# binding: ${BINDING:-auto}"
   echo "# options: ${jmh_opts[*]} $*"
 }
 
@@ -63,11 +70,11 @@ run_jmh() {  # name, default run options, then JMH arguments
   local txt="$target/results-$name.txt" csv="$target/results-$name.csv"
   rm -f "$csv"
   machine_header "$@" > "$txt"
-  echo "== $name: $java_cmd ${java_flags[*]} -jar benchmarks.jar ${jmh_opts[*]} $*"
+  echo "== $name: $java_cmd ${java_flags[*]} -jar benchmarks.jar ${jmh_opts[*]} ${binding_args[*]} $*"
   # JMH ends by itself; the timeout is only a guard against a hung fork.
   local rc
   set +e
-  timeout --kill-after=30 "$timeout_s" "$java_cmd" "${java_flags[@]}" -jar "$jar" "${jmh_opts[@]}" -rf csv -rff "$csv" "$@" 2>&1 \
+  timeout --kill-after=30 "$timeout_s" "$java_cmd" "${java_flags[@]}" -jar "$jar" "${jmh_opts[@]}" "${binding_args[@]}" -rf csv -rff "$csv" "$@" 2>&1 \
     | tee -a "$txt"
   rc=${PIPESTATUS[0]}
   set -e

@@ -79,6 +79,7 @@ public final class PythonRuntime implements AutoCloseable {
 	 * @return the running runtime; {@link #close()} it once when done
 	 * @throws PythonStartupException (a subclass) if Python cannot be found, extracted or initialized
 	 * @throws PythonInitializationException if a runtime is running with a different home
+	 * @throws PythonBindingException if the binding asked for cannot be used in this JVM
 	 */
 	public static PythonRuntime start(RuntimeOptions options) {
 		Objects.requireNonNull(options, "options");
@@ -91,6 +92,7 @@ public final class PythonRuntime implements AutoCloseable {
 							+ "' and cannot also use '" + ((options.home() != null) ? options.home() : "bundled")
 							+ "': a JVM hosts one CPython; configure the same home everywhere", null);
 				}
+				current.engine.checkBinding(options.binding());
 				current.engine.addPaths(options.paths());
 				current.references++;
 				return current;
@@ -112,7 +114,8 @@ public final class PythonRuntime implements AutoCloseable {
 				home = HomeResolver.resolveBundled(extraction.directory());
 			}
 			List<Path> packagePaths = installPackages(options, loader, home);
-			Engine engine = Engine.start(home, options.paths(), packagePaths, BridgeConfig.of(options));
+			Engine engine = Engine.start(home, options.paths(), packagePaths, BridgeConfig.of(options),
+					options.binding());
 			PythonRuntime runtime;
 			try {
 				runtime = new PythonRuntime(options, engine, extraction, System.nanoTime() - start);
@@ -123,7 +126,7 @@ public final class PythonRuntime implements AutoCloseable {
 			}
 			running = runtime;
 			logger.log(Level.INFO, () -> "Started CPython " + engine.version() + " ("
-					+ (home.bundled() ? "bundled" : "external") + ") from " + home.home() + " in "
+					+ (home.bundled() ? "bundled" : "external") + ", " + engine.binding() + ") from " + home.home() + " in "
 					+ TimeUnit.NANOSECONDS.toMillis(runtime.startupNanos) + " ms"
 					+ ((runtime.extraction != null) ? (runtime.extraction.extracted() ? ", extracted in "
 							: runtime.extraction.readOnly() ? ", read-only cache verified in " : ", cache verified in ")
@@ -168,6 +171,7 @@ public final class PythonRuntime implements AutoCloseable {
 					+ previous.reason() + "), so '" + ((options.home() != null) ? options.home() : "bundled")
 					+ "' cannot be used. Configure the same home, or restart the JVM.", null);
 		}
+		previous.engine().checkBinding(options.binding());
 		previous.engine().addPaths(options.paths());
 		PythonRuntime runtime = new PythonRuntime(options, previous.engine(), previous.extraction(), 0);
 		unfinalized = null;
@@ -183,6 +187,15 @@ public final class PythonRuntime implements AutoCloseable {
 	 */
 	public String version() {
 		return this.engine.version();
+	}
+
+	/**
+	 * How this JVM calls libpython: {@link Binding#FFM} ({@code java.lang.foreign}, chosen by default on JDK 22+) or
+	 * {@link Binding#JNA}. Process-wide: the first runtime of the JVM fixed it.
+	 * @return FFM or JNA, never {@link Binding#AUTO}
+	 */
+	public Binding binding() {
+		return this.engine.binding();
 	}
 
 	/**

@@ -31,6 +31,7 @@ public final class RuntimeOptions {
 	private final CallContextPropagator contextPropagator;
 
 	private final Map<String, PythonCallable> callables;
+	private final Binding binding;
 
 	private RuntimeOptions(Builder builder) {
 		this.home = builder.home;
@@ -42,6 +43,7 @@ public final class RuntimeOptions {
 		this.captureOutput = builder.captureOutput;
 		this.contextPropagator = builder.contextPropagator;
 		this.callables = Callables.copy(builder.callables);
+		this.binding = builder.binding;
 	}
 
 	/**
@@ -147,6 +149,16 @@ public final class RuntimeOptions {
 	}
 
 	/**
+	 * How the JVM calls libpython: {@link Binding#AUTO} (the default) lets the system property
+	 * {@value Binding#SYSTEM_PROPERTY} decide, else FFM on JDK 22+ and JNA before. Process-wide: the first runtime
+	 * of the JVM fixes it.
+	 * @return the requested binding
+	 */
+	public Binding binding() {
+		return this.binding;
+	}
+
+	/**
 	 * A builder starting from these options.
 	 * @return a new builder
 	 */
@@ -161,13 +173,14 @@ public final class RuntimeOptions {
 		builder.captureOutput = this.captureOutput;
 		builder.contextPropagator = this.contextPropagator;
 		builder.callables = new LinkedHashMap<>(this.callables);
+		builder.binding = this.binding;
 		return builder;
 	}
 
 	@Override
 	public String toString() {
 		return "RuntimeOptions[home=" + ((this.home != null) ? this.home : "bundled") + ", cacheDir=" + this.cacheDir
-				+ ", paths=" + this.paths + "]";
+				+ ", paths=" + this.paths + ", binding=" + this.binding + "]";
 	}
 
 	/**
@@ -192,6 +205,7 @@ public final class RuntimeOptions {
 		private CallContextPropagator contextPropagator = CallContextPropagator.NONE;
 
 		private Map<String, PythonCallable> callables = new LinkedHashMap<>();
+		private Binding binding = Binding.AUTO;
 
 		private Builder() {
 		}
@@ -300,6 +314,18 @@ public final class RuntimeOptions {
 		 */
 		public Builder callable(String name, PythonCallable callable) {
 			this.callables.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(callable, "callable"));
+			return this;
+		}
+
+		/**
+		 * How the JVM calls libpython. The binding is process-wide: starting a runtime with {@link Binding#FFM} or
+		 * {@link Binding#JNA} after another binding was fixed in the JVM fails; {@link Binding#FFM} before JDK 22
+		 * fails too. Default: {@link Binding#AUTO}.
+		 * @param binding the binding
+		 * @return this builder
+		 */
+		public Builder binding(Binding binding) {
+			this.binding = Objects.requireNonNull(binding, "binding");
 			return this;
 		}
 

@@ -68,6 +68,20 @@ public final class ChildJvm {
 	 * @return the result
 	 */
 	public static Result run(Class<?> mainClass, Duration timeout, List<String> jvmOptions, String... args) {
+		return runWithClassPath(mainClass, timeout, jvmOptions, System.getProperty("java.class.path"), args);
+	}
+
+	/**
+	 * Run {@code mainClass} with extra JVM options and a class path of its own.
+	 * @param mainClass the class with a {@code main} method
+	 * @param timeout the deadline after which the child is killed
+	 * @param jvmOptions extra JVM options
+	 * @param classPath the class path
+	 * @param args the program arguments
+	 * @return the result
+	 */
+	public static Result runWithClassPath(Class<?> mainClass, Duration timeout, List<String> jvmOptions,
+			String classPath, String... args) {
 		Path target = Path.of("target").toAbsolutePath();
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -76,7 +90,8 @@ public final class ChildJvm {
 		if (Runtime.version().feature() >= 22) {
 			command.add("--enable-native-access=ALL-UNNAMED");
 		}
-		for (String property : List.of("embedpython.test.cache", "embedpython.test.home", "embedpython.test.home313")) {
+		for (String property : List.of("embedpython.test.cache", "embedpython.test.home", "embedpython.test.home313",
+				Binding.SYSTEM_PROPERTY)) {
 			String value = System.getProperty(property);
 			if (value != null) {
 				command.add("-D" + property + "=" + value);
@@ -84,7 +99,7 @@ public final class ChildJvm {
 		}
 		command.addAll(jvmOptions);
 		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
+		command.add(classPath);
 		command.add(mainClass.getName());
 		command.addAll(List.of(args));
 		long start = System.nanoTime();

@@ -72,6 +72,7 @@ public final class PythonAutoConfiguration {
 		builder.paths(new PythonPathResolver(resourceLoader, cacheDir).resolve(properties.getPath()));
 		builder.loggingEnabled(properties.getLogging().isEnabled());
 		builder.captureOutput(properties.getLogging().isCaptureOutput());
+		builder.binding(properties.getBinding());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return PythonRuntime.start(builder.build());
 	}

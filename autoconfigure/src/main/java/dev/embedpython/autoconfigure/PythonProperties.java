@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.embedpython.Binding;
 import dev.embedpython.Isolation;
 import org.jspecify.annotations.Nullable;
 
@@ -49,6 +50,13 @@ public class PythonProperties {
 	 * root).
 	 */
 	private List<String> path = new ArrayList<>();
+
+	/**
+	 * How the JVM calls libpython: 'auto' (FFM on JDK 22+, JNA before; the system property 'embedpython.binding'
+	 * decides when set), 'ffm' (java.lang.foreign, JDK 22+) or 'jna'. Process-wide: the first runtime started in the
+	 * JVM fixes it, and a runtime that asks for the other one fails to start.
+	 */
+	private Binding binding = Binding.AUTO;
 
 	/**
 	 * Default pool, bean 'pythonPool'.
@@ -101,6 +109,14 @@ public class PythonProperties {
 
 	public void setPath(List<String> path) {
 		this.path = path;
+	}
+
+	public Binding getBinding() {
+		return this.binding;
+	}
+
+	public void setBinding(Binding binding) {
+		this.binding = binding;
 	}
 
 	public Pool getPool() {

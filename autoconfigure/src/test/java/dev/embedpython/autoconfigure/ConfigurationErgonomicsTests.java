@@ -82,6 +82,10 @@ class ConfigurationErgonomicsTests {
 		assertThat(types(metadata, "python.home")).containsExactly("java.nio.file.Path");
 		assertThat(types(metadata, "python.cache-dir")).containsExactly("java.nio.file.Path");
 		assertThat(types(metadata, "management.health.python.timeout")).containsExactly("java.time.Duration");
+		assertThat(types(metadata, "python.binding")).containsExactly("dev.embedpython.Binding");
+		List<Object> bindingDefault = JsonPath.read(metadata,
+				"$.properties[?(@.name == 'python.binding')].defaultValue");
+		assertThat(bindingDefault).containsExactly("auto");
 		List<Object> handleAs = JsonPath.read(metadata,
 				"$.hints[?(@.name == 'python.path')].providers[?(@.name == 'handle-as')].parameters.target");
 		assertThat(handleAs).containsExactly("java.util.List<org.springframework.core.io.Resource>");

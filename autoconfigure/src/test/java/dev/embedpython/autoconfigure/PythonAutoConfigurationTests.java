@@ -7,9 +7,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.embedpython.Binding;
 import dev.embedpython.CallObserver;
 import dev.embedpython.Isolation;
 import dev.embedpython.PoolOptions;
+import dev.embedpython.PythonBindingException;
 import dev.embedpython.PythonPool;
 import dev.embedpython.PythonRuntime;
 import dev.embedpython.PythonSession;
@@ -266,6 +268,41 @@ class PythonAutoConfigurationTests {
 			assertThat(findCause(context.getStartupFailure(), BindException.class)).isNotNull()
 				.hasMessageContaining("python.pool.isolation");
 		});
+	}
+
+	@Test
+	void runWithAutoOrTheBindingInUseShouldStartOnIt() {
+		Binding inUse = bindingInUse();
+		for (String value : List.of("auto", inUse.name().toLowerCase(java.util.Locale.ROOT))) {
+			this.contextRunner.withPropertyValues("python.binding=" + value)
+				.run((context) -> assertThat(context.getBean(PythonRuntime.class).binding()).isEqualTo(inUse));
+		}
+	}
+
+	@Test
+	void runWithTheOtherBindingShouldFailBecauseTheBindingIsProcessWide() {
+		Binding other = (bindingInUse() == Binding.FFM) ? Binding.JNA : Binding.FFM;
+		this.contextRunner.withPropertyValues("python.binding=" + other).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(PythonBindingException.class)
+				.rootCause()
+				.hasMessageContaining("process-wide, so " + other);
+		});
+	}
+
+	@Test
+	void runWithUnknownBindingShouldFailNamingTheKey() {
+		this.contextRunner.withPropertyValues("python.binding=panama").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(findCause(context.getStartupFailure(), BindException.class)).isNotNull()
+				.hasMessageContaining("python.binding");
+		});
+	}
+
+	private Binding bindingInUse() {
+		Binding[] inUse = new Binding[1];
+		this.contextRunner.run((context) -> inUse[0] = context.getBean(PythonRuntime.class).binding());
+		return inUse[0];
 	}
 
 	@Test

@@ -1,12 +1,16 @@
 package dev.embedpython.capi;
 
-import com.sun.jna.Native;
+import java.util.function.ToLongFunction;
+
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Direct-mapped functions of libpython common to CPython 3.13 and 3.14. Bound once per JVM by {@link #bind}.
- * Pointers are {@code long}; {@code char*} inputs are NUL-terminated UTF-8 {@code byte[]}.
+ * The functions of libpython common to CPython 3.13 and 3.14, as static methods. Bound once per JVM by
+ * {@link #bindFfm} or {@link #bindJna} to one binding ({@link CApi}): FFM ({@code java.lang.foreign}, JDK 22+)
+ * or JNA direct mapping; callers do not know which (the choice is {@code runtime.BindingChoice}'s). Pointers are {@code long}; {@code char*} inputs are NUL-terminated UTF-8
+ * {@code byte[]}.
  * <p>
  * Thread contract: unless noted by CPython, every function needs the calling OS thread to have an attached thread
  * state of the interpreter that owns the objects involved.
@@ -46,20 +50,114 @@ public final class CPython {
 	/** {@code Py_TPFLAGS_DICT_SUBCLASS}. */
 	public static final long TPFLAGS_DICT_SUBCLASS = 1L << 29;
 
-	private static volatile boolean bound;
+	/** The first JDK release with {@code java.lang.foreign} final: the FFM binding's classes are compiled for it. */
+	public static final int FFM_RELEASE = 22;
+
+	/** Compiled with {@code --release 22} into the jar's {@code META-INF/versions/22}. */
+	private static final String FFM_CLASS = "dev.embedpython.capi.FfmCApi";
+
+	/** The binding in place; guarded by the class lock. */
+	private static @Nullable CApi chosen;
+
+	/** Whether {@link #chosen} is the FFM binding; guarded by the class lock. */
+	private static boolean ffm;
+
+	/** The library whose symbols {@code FfmCApi} resolves while it is initialized; guarded by the class lock. */
+	private static @Nullable NativeLibrary ffmLibrary;
 
 	private CPython() {
 	}
 
 	/**
-	 * Register the natives of this class against a loaded libpython. A JVM binds one libpython, once.
-	 * @param library the loaded library
+	 * Bind libpython's functions through JNA direct mapping, unless a binding is already in place.
+	 * @param library the loaded libpython
+	 * @throws UnsatisfiedLinkError if libpython lacks a function
 	 */
-	public static synchronized void bind(NativeLibrary library) {
-		if (!bound) {
-			Native.register(CPython.class, library);
-			bound = true;
+	public static synchronized void bindJna(NativeLibrary library) {
+		if (chosen == null) {
+			chosen = JnaCApi.register(library);
+			ffm = false;
 		}
+	}
+
+	/**
+	 * Bind libpython's functions through {@code java.lang.foreign}, unless a binding is already in place. Call only
+	 * on JDK {@value #FFM_RELEASE}+.
+	 * @param library the loaded libpython
+	 * @return whether FFM is bound; {@code false} if this embedpython-core has no FFM classes (built on a JDK
+	 * before {@value #FFM_RELEASE}, or run from a classes directory instead of the multi-release jar)
+	 * @throws UnsatisfiedLinkError if libpython lacks a function
+	 */
+	public static synchronized boolean bindFfm(NativeLibrary library) {
+		if (chosen == null) {
+			CApi api = loadFfm(library);
+			if (api == null) {
+				return false;
+			}
+			chosen = api;
+			ffm = true;
+		}
+		return ffm;
+	}
+
+	/**
+	 * Whether a binding is in place.
+	 * @return true after the first successful {@link #bindJna} or {@link #bindFfm}
+	 */
+	public static synchronized boolean isBound() {
+		return chosen != null;
+	}
+
+	/**
+	 * Whether the binding in place is FFM.
+	 * @return true for FFM, false for JNA or none yet
+	 */
+	public static synchronized boolean usesFfm() {
+		return chosen != null && ffm;
+	}
+
+	private static @Nullable CApi loadFfm(NativeLibrary library) {
+		ffmLibrary = library;
+		try {
+			Class<?> type = Class.forName(FFM_CLASS, true, CPython.class.getClassLoader());
+			return (CApi) type.getDeclaredConstructor().newInstance();
+		}
+		catch (ClassNotFoundException ex) {
+			return null;
+		}
+		catch (ExceptionInInitializerError ex) {
+			if (ex.getCause() instanceof UnsatisfiedLinkError missing) {
+				throw missing;
+			}
+			throw ex;
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException("Cannot create the FFM binding: " + ex, ex);
+		}
+		finally {
+			ffmLibrary = null;
+		}
+	}
+
+	/**
+	 * How {@code FfmCApi} finds a function: in the library given to {@link #bindFfm} ({@code dlsym} through JNA, on
+	 * the handle that loaded it RTLD_GLOBAL).
+	 * @return the symbol resolver; it throws {@link UnsatisfiedLinkError} for a missing symbol
+	 */
+	static synchronized ToLongFunction<String> symbolsForFfm() {
+		NativeLibrary library = ffmLibrary;
+		if (library == null) {
+			throw new IllegalStateException("FfmCApi is created only by CPython.bindFfmFfm");
+		}
+		return (name) -> Pointer.nativeValue(library.getGlobalVariableAddress(name));
+	}
+
+	/**
+	 * The binding, for the other classes of this package.
+	 * @return the chosen binding
+	 */
+	static CApi api() {
+		return Bound.API;
 	}
 
 	/**
@@ -68,7 +166,7 @@ public final class CPython {
 	 * @return its type
 	 */
 	public static long typeOf(long object) {
-		return new Pointer(object).getLong(8);
+		return Bound.API.getLong(object + 8);
 	}
 
 	/**
@@ -78,175 +176,322 @@ public final class CPython {
 	 * @return the bytes
 	 */
 	public static byte[] read(long address, long length) {
-		return new Pointer(address).getByteArray(0, Math.toIntExact(length));
+		return Bound.API.getBytes(address, Math.toIntExact(length));
 	}
 
 	// Lifecycle and thread states (init.html)
 
-	public static native int Py_IsInitialized();
+	public static int Py_IsInitialized() {
+		return Bound.API.Py_IsInitialized();
+	}
 
-	public static native int Py_FinalizeEx();
+	public static int Py_FinalizeEx() {
+		return Bound.API.Py_FinalizeEx();
+	}
 
-	public static native long Py_GetVersion();
+	public static long Py_GetVersion() {
+		return Bound.API.Py_GetVersion();
+	}
 
-	public static native long PyEval_SaveThread();
+	public static long PyEval_SaveThread() {
+		return Bound.API.PyEval_SaveThread();
+	}
 
-	public static native void PyEval_RestoreThread(long tstate);
+	public static void PyEval_RestoreThread(long tstate) {
+		Bound.API.PyEval_RestoreThread(tstate);
+	}
 
-	public static native long PyThreadState_New(long interp);
+	public static long PyThreadState_New(long interp) {
+		return Bound.API.PyThreadState_New(interp);
+	}
 
-	public static native void PyThreadState_Clear(long tstate);
+	public static void PyThreadState_Clear(long tstate) {
+		Bound.API.PyThreadState_Clear(tstate);
+	}
 
-	public static native void PyThreadState_Delete(long tstate);
+	public static void PyThreadState_Delete(long tstate) {
+		Bound.API.PyThreadState_Delete(tstate);
+	}
 
-	public static native void PyThreadState_DeleteCurrent();
+	public static void PyThreadState_DeleteCurrent() {
+		Bound.API.PyThreadState_DeleteCurrent();
+	}
 
-	public static native long PyThreadState_GetUnchecked();
+	public static long PyThreadState_GetUnchecked() {
+		return Bound.API.PyThreadState_GetUnchecked();
+	}
 
-	public static native long PyThreadState_GetInterpreter(long tstate);
+	public static long PyThreadState_GetInterpreter(long tstate) {
+		return Bound.API.PyThreadState_GetInterpreter(tstate);
+	}
 
-	public static native long PyInterpreterState_GetID(long interp);
+	public static long PyInterpreterState_GetID(long interp) {
+		return Bound.API.PyInterpreterState_GetID(interp);
+	}
 
-	public static native long PyInterpreterState_Main();
+	public static long PyInterpreterState_Main() {
+		return Bound.API.PyInterpreterState_Main();
+	}
 
-	public static native int PyThreadState_SetAsyncExc(long threadId, long exception);
+	public static int PyThreadState_SetAsyncExc(long threadId, long exception) {
+		return Bound.API.PyThreadState_SetAsyncExc(threadId, exception);
+	}
 
-	public static native long PyThread_get_thread_ident();
+	public static long PyThread_get_thread_ident() {
+		return Bound.API.PyThread_get_thread_ident();
+	}
 
 	/** The first thread state of an interpreter's list; 0 when it has none. */
-	public static native long PyInterpreterState_ThreadHead(long interp);
+	public static long PyInterpreterState_ThreadHead(long interp) {
+		return Bound.API.PyInterpreterState_ThreadHead(interp);
+	}
 
 	/** The next thread state in its interpreter's list; 0 at the end. */
-	public static native long PyThreadState_Next(long tstate);
+	public static long PyThreadState_Next(long tstate) {
+		return Bound.API.PyThreadState_Next(tstate);
+	}
 
-	public static native void Py_EndInterpreter(long tstate);
+	public static void Py_EndInterpreter(long tstate) {
+		Bound.API.Py_EndInterpreter(tstate);
+	}
 
-	public static native PyStatus.ByValue Py_NewInterpreterFromConfig(long[] tstateOut, Pointer config);
+	public static PyStatus.ByValue Py_NewInterpreterFromConfig(long[] tstateOut, Pointer config) {
+		return Bound.API.Py_NewInterpreterFromConfig(tstateOut, config);
+	}
 
 	// Reference counting and constants
 
-	public static native void Py_IncRef(long object);
+	public static void Py_IncRef(long object) {
+		Bound.API.Py_IncRef(object);
+	}
 
-	public static native void Py_DecRef(long object);
+	public static void Py_DecRef(long object) {
+		Bound.API.Py_DecRef(object);
+	}
 
-	public static native long Py_GetConstantBorrowed(int constant);
+	public static long Py_GetConstantBorrowed(int constant) {
+		return Bound.API.Py_GetConstantBorrowed(constant);
+	}
 
 	// Numbers, strings, bytes
 
-	public static native long PyLong_FromLongLong(long value);
+	public static long PyLong_FromLongLong(long value) {
+		return Bound.API.PyLong_FromLongLong(value);
+	}
 
-	public static native long PyLong_AsLongLong(long object);
+	public static long PyLong_AsLongLong(long object) {
+		return Bound.API.PyLong_AsLongLong(object);
+	}
 
-	public static native long PyLong_FromString(byte[] text, long end, int base);
+	public static long PyLong_FromString(byte[] text, long end, int base) {
+		return Bound.API.PyLong_FromString(text, end, base);
+	}
 
-	public static native long PyBool_FromLong(long value);
+	public static long PyBool_FromLong(long value) {
+		return Bound.API.PyBool_FromLong(value);
+	}
 
-	public static native long PyFloat_FromDouble(double value);
+	public static long PyFloat_FromDouble(double value) {
+		return Bound.API.PyFloat_FromDouble(value);
+	}
 
-	public static native double PyFloat_AsDouble(long object);
+	public static double PyFloat_AsDouble(long object) {
+		return Bound.API.PyFloat_AsDouble(object);
+	}
 
-	public static native long PyUnicode_FromStringAndSize(byte[] utf8, long size);
+	public static long PyUnicode_FromStringAndSize(byte[] utf8, long size) {
+		return Bound.API.PyUnicode_FromStringAndSize(utf8, size);
+	}
 
-	public static native long PyUnicode_AsUTF8AndSize(long object, long size);
+	public static long PyUnicode_AsUTF8AndSize(long object, long size) {
+		return Bound.API.PyUnicode_AsUTF8AndSize(object, size);
+	}
 
-	public static native long PyBytes_FromStringAndSize(byte[] bytes, long size);
+	public static long PyBytes_FromStringAndSize(byte[] bytes, long size) {
+		return Bound.API.PyBytes_FromStringAndSize(bytes, size);
+	}
 
-	public static native long PyBytes_AsString(long object);
+	public static long PyBytes_AsString(long object) {
+		return Bound.API.PyBytes_AsString(object);
+	}
 
-	public static native long PyBytes_Size(long object);
+	public static long PyBytes_Size(long object) {
+		return Bound.API.PyBytes_Size(object);
+	}
 
 	// Containers
 
-	public static native long PyList_New(long size);
+	public static long PyList_New(long size) {
+		return Bound.API.PyList_New(size);
+	}
 
-	public static native int PyList_SetItem(long list, long index, long item);
+	public static int PyList_SetItem(long list, long index, long item) {
+		return Bound.API.PyList_SetItem(list, index, item);
+	}
 
-	public static native long PyList_GetItem(long list, long index);
+	public static long PyList_GetItem(long list, long index) {
+		return Bound.API.PyList_GetItem(list, index);
+	}
 
-	public static native long PyList_Size(long list);
+	public static long PyList_Size(long list) {
+		return Bound.API.PyList_Size(list);
+	}
 
-	public static native long PyTuple_GetItem(long tuple, long index);
+	public static long PyTuple_GetItem(long tuple, long index) {
+		return Bound.API.PyTuple_GetItem(tuple, index);
+	}
 
-	public static native long PyTuple_Size(long tuple);
+	public static long PyTuple_Size(long tuple) {
+		return Bound.API.PyTuple_Size(tuple);
+	}
 
-	public static native long PyDict_New();
+	public static long PyDict_New() {
+		return Bound.API.PyDict_New();
+	}
 
-	public static native int PyDict_SetItem(long dict, long key, long value);
+	public static int PyDict_SetItem(long dict, long key, long value) {
+		return Bound.API.PyDict_SetItem(dict, key, value);
+	}
 
-	public static native int PyDict_SetItemString(long dict, byte[] key, long value);
+	public static int PyDict_SetItemString(long dict, byte[] key, long value) {
+		return Bound.API.PyDict_SetItemString(dict, key, value);
+	}
 
-	public static native int PyDict_GetItemStringRef(long dict, byte[] key, long[] result);
+	public static int PyDict_GetItemStringRef(long dict, byte[] key, long[] result) {
+		return Bound.API.PyDict_GetItemStringRef(dict, key, result);
+	}
 
-	public static native int PyDict_Next(long dict, long position, long key, long value);
+	public static int PyDict_Next(long dict, long position, long key, long value) {
+		return Bound.API.PyDict_Next(dict, position, key, value);
+	}
 
-	public static native long PyDict_Size(long dict);
+	public static long PyDict_Size(long dict) {
+		return Bound.API.PyDict_Size(dict);
+	}
 
-	public static native long PySet_New(long iterable);
+	public static long PySet_New(long iterable) {
+		return Bound.API.PySet_New(iterable);
+	}
 
-	public static native int PySet_Add(long set, long key);
+	public static int PySet_Add(long set, long key) {
+		return Bound.API.PySet_Add(set, key);
+	}
 
-	public static native long PyObject_GetIter(long object);
+	public static long PyObject_GetIter(long object) {
+		return Bound.API.PyObject_GetIter(object);
+	}
 
-	public static native long PyIter_Next(long iterator);
+	public static long PyIter_Next(long iterator) {
+		return Bound.API.PyIter_Next(iterator);
+	}
 
 	// Objects and types
 
-	public static native long PyType_GetFlags(long type);
+	public static long PyType_GetFlags(long type) {
+		return Bound.API.PyType_GetFlags(type);
+	}
 
-	public static native int PyType_IsSubtype(long type, long base);
+	public static int PyType_IsSubtype(long type, long base) {
+		return Bound.API.PyType_IsSubtype(type, base);
+	}
 
-	public static native long PyObject_Str(long object);
+	public static long PyObject_Str(long object) {
+		return Bound.API.PyObject_Str(object);
+	}
 
-	public static native long PyObject_GetAttrString(long object, byte[] name);
+	public static long PyObject_GetAttrString(long object, byte[] name) {
+		return Bound.API.PyObject_GetAttrString(object, name);
+	}
 
-	public static native long PyObject_Vectorcall(long callable, long args, long nargsf, long kwnames);
+	public static long PyObject_Vectorcall(long callable, long args, long nargsf, long kwnames) {
+		return Bound.API.PyObject_Vectorcall(callable, args, nargsf, kwnames);
+	}
 
-	public static native long PyObject_CallOneArg(long callable, long arg);
+	public static long PyObject_CallOneArg(long callable, long arg) {
+		return Bound.API.PyObject_CallOneArg(callable, arg);
+	}
 
-	public static native int PyObject_IsInstance(long object, long type);
+	public static int PyObject_IsInstance(long object, long type) {
+		return Bound.API.PyObject_IsInstance(object, type);
+	}
 
 	// Buffer protocol (buffer.html): Py_buffer is 80 bytes, the same layout in 3.13 and 3.14 (pybuffer.h)
 
-	public static native int PyObject_GetBuffer(long exporter, long view, int flags);
+	public static int PyObject_GetBuffer(long exporter, long view, int flags) {
+		return Bound.API.PyObject_GetBuffer(exporter, view, flags);
+	}
 
-	public static native void PyBuffer_Release(long view);
+	public static void PyBuffer_Release(long view) {
+		Bound.API.PyBuffer_Release(view);
+	}
 
-	public static native int PyBuffer_IsContiguous(long view, byte order);
+	public static int PyBuffer_IsContiguous(long view, byte order) {
+		return Bound.API.PyBuffer_IsContiguous(view, order);
+	}
 
-	public static native long PyByteArray_FromStringAndSize(long string, long size);
+	public static long PyByteArray_FromStringAndSize(long string, long size) {
+		return Bound.API.PyByteArray_FromStringAndSize(string, size);
+	}
 
-	public static native long PyByteArray_AsString(long bytearray);
+	public static long PyByteArray_AsString(long bytearray) {
+		return Bound.API.PyByteArray_AsString(bytearray);
+	}
 
-	public static native long PyMemoryView_FromObject(long object);
+	public static long PyMemoryView_FromObject(long object) {
+		return Bound.API.PyMemoryView_FromObject(object);
+	}
 
 	// Modules and code
 
-	public static native long PyImport_ImportModule(byte[] name);
+	public static long PyImport_ImportModule(byte[] name) {
+		return Bound.API.PyImport_ImportModule(name);
+	}
 
-	public static native long PyImport_AddModuleRef(byte[] name);
+	public static long PyImport_AddModuleRef(byte[] name) {
+		return Bound.API.PyImport_AddModuleRef(name);
+	}
 
-	public static native long PyModule_GetDict(long module);
+	public static long PyModule_GetDict(long module) {
+		return Bound.API.PyModule_GetDict(module);
+	}
 
-	public static native long Py_CompileStringExFlags(byte[] code, byte[] filename, int start, Pointer flags,
-			int optimize);
+	public static long Py_CompileStringExFlags(byte[] code, byte[] filename, int start, @Nullable Pointer flags, int optimize) {
+		return Bound.API.Py_CompileStringExFlags(code, filename, start, flags, optimize);
+	}
 
-	public static native long PyEval_EvalCode(long code, long globals, long locals);
+	public static long PyEval_EvalCode(long code, long globals, long locals) {
+		return Bound.API.PyEval_EvalCode(code, globals, locals);
+	}
 
 	// Errors
 
-	public static native long PyErr_GetRaisedException();
+	public static long PyErr_GetRaisedException() {
+		return Bound.API.PyErr_GetRaisedException();
+	}
 
-	public static native void PyErr_SetRaisedException(long exception);
+	public static void PyErr_SetRaisedException(long exception) {
+		Bound.API.PyErr_SetRaisedException(exception);
+	}
 
-	public static native long PyErr_Occurred();
+	public static long PyErr_Occurred() {
+		return Bound.API.PyErr_Occurred();
+	}
 
-	public static native void PyErr_Clear();
+	public static void PyErr_Clear() {
+		Bound.API.PyErr_Clear();
+	}
 
-	public static native int PyErr_GivenExceptionMatches(long given, long exception);
+	public static int PyErr_GivenExceptionMatches(long given, long exception) {
+		return Bound.API.PyErr_GivenExceptionMatches(given, exception);
+	}
 
-	public static native long PyException_GetCause(long exception);
+	public static long PyException_GetCause(long exception) {
+		return Bound.API.PyException_GetCause(exception);
+	}
 
-	public static native long PyException_GetContext(long exception);
+	public static long PyException_GetContext(long exception) {
+		return Bound.API.PyException_GetContext(exception);
+	}
 
 	// Added for safe conversion (issue 8)
 
@@ -256,17 +501,52 @@ public final class CPython {
 	/** {@code PyLong_AsNativeBytes} flags 0: big-endian, signed (two's complement), no {@code __index__}. */
 	public static final int ASNATIVEBYTES_BIG_ENDIAN = 0;
 
-	public static native long PyList_AsTuple(long list);
+	public static long PyList_AsTuple(long list) {
+		return Bound.API.PyList_AsTuple(list);
+	}
 
-	public static native long PyDict_Copy(long dict);
+	public static long PyDict_Copy(long dict) {
+		return Bound.API.PyDict_Copy(dict);
+	}
 
-	public static native long PyLong_AsNativeBytes(long object, byte @org.jspecify.annotations.Nullable [] buffer,
-			long size, int flags);
+	public static long PyLong_AsNativeBytes(long object, byte @Nullable [] buffer, long size, int flags) {
+		return Bound.API.PyLong_AsNativeBytes(object, buffer, size, flags);
+	}
 
-	public static native long PyUnicode_GetLength(long object);
+	public static long PyUnicode_GetLength(long object) {
+		return Bound.API.PyUnicode_GetLength(object);
+	}
 
-	public static native long PyUnicode_AsUCS4(long object, int[] buffer, long size, int copyNull);
+	public static long PyUnicode_AsUCS4(long object, int[] buffer, long size, int copyNull) {
+		return Bound.API.PyUnicode_AsUCS4(object, buffer, size, copyNull);
+	}
 
-	public static native long PyUnicode_FromKindAndData(int kind, int[] buffer, long size);
+	public static long PyUnicode_FromKindAndData(int kind, int[] buffer, long size) {
+		return Bound.API.PyUnicode_FromKindAndData(kind, buffer, size);
+	}
+
+	/**
+	 * The chosen binding as a constant: initialized on first use, which comes after the binding. Final and static,
+	 * so that the JIT compiles each static method above to a direct call into that one binding.
+	 */
+	private static final class Bound {
+
+		static final CApi API = chosen();
+
+		private Bound() {
+		}
+
+		private static CApi chosen() {
+			synchronized (CPython.class) {
+				CApi api = chosen;
+				if (api == null) {
+					throw new IllegalStateException("A CPython function was called before CPython was bound: start a "
+							+ "PythonRuntime first");
+				}
+				return api;
+			}
+		}
+
+	}
 
 }

@@ -8,7 +8,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Per-thread native memory for C out-parameters ({@code Py_ssize_t *}, {@code PyObject **}): passing an address
- * as {@code long} avoids JNA copying a Java array in and out on every call. One slot of three words per nesting
+ * as {@code long} avoids the binding copying a Java array in and out on every call. Reads and writes go through the
+ * binding ({@link CApi#getLong}: a plain load with FFM, a JNI call with JNA); the memory itself is JNA's, freed when
+ * the thread's instance is collected. One slot of three words per nesting
  * level (a dict iteration inside a dict iteration keeps its own position), one word for sizes, and room for the
  * argument vector of a call.
  * <p>
@@ -94,8 +96,8 @@ public final class Scratch {
 	 * Read the size word.
 	 * @return its value
 	 */
-	long readSize() {
-		return this.memory.getLong((long) SLOT_BYTES * LEVELS);
+	private long readSize() {
+		return CPython.api().getLong(size());
 	}
 
 	/**
@@ -115,7 +117,7 @@ public final class Scratch {
 	 * @return its value
 	 */
 	public long read(int level, int index) {
-		return this.memory.getLong((long) SLOT_BYTES * level + 8L * index);
+		return CPython.api().getLong(slot(level, index));
 	}
 
 	/**
@@ -125,22 +127,22 @@ public final class Scratch {
 	 * @param value the value
 	 */
 	public void write(int level, int index, long value) {
-		this.memory.setLong((long) SLOT_BYTES * level + 8L * index, value);
+		CPython.api().putLong(slot(level, index), value);
 	}
 
 	/**
-	 * Copy a call's arguments into native memory, in one JNI write, for {@code PyObject_Vectorcall}.
+	 * Copy a call's arguments into native memory, in one write, for {@code PyObject_Vectorcall}.
 	 * @param args the argument pointers
 	 * @return the address of the vector (valid until this thread's next call)
 	 */
 	public long arguments(long[] args) {
 		if (args.length > ARGUMENT_SLOTS) {
 			Memory vector = new Memory(8L * args.length);
-			vector.write(0, args, 0, args.length);
 			this.overflow = vector;
+			CPython.api().putLongs(Pointer.nativeValue(vector), args, args.length);
 			return Pointer.nativeValue(vector);
 		}
-		this.memory.write(ARGUMENTS_OFFSET, args, 0, args.length);
+		CPython.api().putLongs(this.base + ARGUMENTS_OFFSET, args, args.length);
 		return this.base + ARGUMENTS_OFFSET;
 	}
 

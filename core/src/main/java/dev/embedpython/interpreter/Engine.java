@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import com.sun.jna.Memory;
 import com.sun.jna.NativeLibrary;
+import dev.embedpython.Binding;
 import dev.embedpython.Isolation;
 import dev.embedpython.PythonException;
 import dev.embedpython.PythonInitializationException;
@@ -29,6 +31,7 @@ import dev.embedpython.capi.PyStatus;
 import dev.embedpython.capi.PythonErrors;
 import dev.embedpython.convert.PyTypes;
 import dev.embedpython.convert.ValueConverter;
+import dev.embedpython.runtime.BindingChoice;
 import dev.embedpython.runtime.CPythonLoader;
 import dev.embedpython.runtime.OwnerThread;
 import dev.embedpython.runtime.PythonHome;
@@ -104,7 +107,7 @@ public final class Engine {
 	 * @throws PythonInitializationException if CPython refuses to initialize
 	 */
 	public static Engine start(PythonHome home, List<Path> paths) {
-		return start(home, paths, List.of(), BridgeConfig.of(dev.embedpython.RuntimeOptions.defaults()));
+		return start(home, paths, List.of(), BridgeConfig.of(dev.embedpython.RuntimeOptions.defaults()), Binding.AUTO);
 	}
 
 	/**
@@ -113,12 +116,32 @@ public final class Engine {
 	 * @param paths directories to prepend to {@code sys.path}
 	 * @param packagePaths directories to append to {@code sys.path} (Python packages from jars)
 	 * @param bridge what Python code reaches of the JVM: the main interpreter's, and every pool's defaults
+	 * @param binding how to call libpython; process-wide, fixed by the first start in the JVM
 	 * @return the running engine
 	 * @throws PythonInitializationException if CPython refuses to initialize
+	 * @throws dev.embedpython.PythonBindingException if the binding cannot be used
 	 */
-	public static Engine start(PythonHome home, List<Path> paths, List<Path> packagePaths, BridgeConfig bridge) {
-		NativeLibrary library = CPythonLoader.load(home);
+	public static Engine start(PythonHome home, List<Path> paths, List<Path> packagePaths, BridgeConfig bridge,
+			Binding binding) {
+		NativeLibrary library = CPythonLoader.load(home, binding);
 		return OwnerThread.get().call(() -> initialize(library, home, paths, packagePaths, bridge));
+	}
+
+	/**
+	 * The binding this JVM calls libpython through.
+	 * @return FFM or JNA
+	 */
+	public Binding binding() {
+		return Objects.requireNonNull(BindingChoice.current(), "bound before any engine starts");
+	}
+
+	/**
+	 * Check that a runtime may start on this engine with the binding it asks for.
+	 * @param requested the binding of the runtime's options
+	 * @throws dev.embedpython.PythonBindingException if it is neither {@link Binding#AUTO} nor the binding in use
+	 */
+	public void checkBinding(Binding requested) {
+		BindingChoice.check(binding(), requested);
 	}
 
 	private static Engine initialize(NativeLibrary library, PythonHome home, List<Path> paths,

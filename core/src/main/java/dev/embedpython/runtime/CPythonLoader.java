@@ -14,6 +14,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import dev.embedpython.Binding;
 import dev.embedpython.PythonExtractionException;
 import dev.embedpython.PythonInitializationException;
 import dev.embedpython.capi.CPython;
@@ -53,11 +54,12 @@ public final class CPythonLoader {
 	 * Load libpython (and the bundled libffi beside it) and bind the C API to it; a second call with the same
 	 * library returns it again.
 	 * @param home the installation
+	 * @param binding how to call it (process-wide: fixed by the first load in the JVM, checked by later ones)
 	 * @return the loaded library
 	 * @throws PythonInitializationException if another libpython is loaded already or loading fails
 	 * @throws PythonExtractionException if the library's filesystem forbids mapping it executable
 	 */
-	public static NativeLibrary load(PythonHome home) {
+	public static NativeLibrary load(PythonHome home, Binding binding) {
 		synchronized (LOAD_LOCK) {
 			if (library != null) {
 				if (!home.library().equals(libraryPath)) {
@@ -65,6 +67,7 @@ public final class CPythonLoader {
 							+ "'; one JVM can host only one libpython, so '" + home.library()
 							+ "' cannot be used. Restart the JVM to switch Python installations.", null);
 				}
+				BindingChoice.bind(library, binding);
 				return library;
 			}
 			Map<String, Object> options = new HashMap<>();
@@ -76,7 +79,7 @@ public final class CPythonLoader {
 					NativeLibrary.getInstance(home.libffi().toString(), options);
 				}
 				NativeLibrary lib = NativeLibrary.getInstance(home.library().toString(), options);
-				CPython.bind(lib);
+				BindingChoice.bind(lib, binding);
 				if (home.versionNumber() >= 314) {
 					InitConfigApi.bind(lib);
 				}

@@ -18,6 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
+import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,6 +40,9 @@ class SampleJarIT {
 	private static final Duration STARTUP = Duration.ofMinutes(3);
 
 	private static final Pattern PORT = Pattern.compile("Tomcat started on port (\\d+)");
+
+	/** The build runs on the JDK that runs this test: on 22+ it compiles the FFM binding into core's jar. */
+	private static final boolean JDK22 = Runtime.version().feature() >= 22;
 
 	@Test
 	void packagedJarServesPythonModulesFromInsideTheJar() throws Exception {
@@ -57,6 +64,37 @@ class SampleJarIT {
 			// classpath:python/ inside the jar was extracted under the configured cache directory.
 			HttpResponse<String> info = app.get("/api/python");
 			assertThat(info.body()).contains("\"bundled\":true").contains(App.cacheDir().toString());
+			// The FFM binding from the nested core jar's META-INF/versions/22 on JDK 22+; started without
+			// --enable-native-access, the jar's Enable-Native-Access attribute keeps JNA and FFM from warning.
+			assertThat(app.output).anyMatch((line) -> line.contains("CPython binding: " + (JDK22 ? "FFM" : "JNA")));
+			assertThat(app.output).noneMatch((line) -> line.contains("restricted method"));
+		}
+	}
+
+	@Test
+	void packagedCoreJarIsMultiReleaseWithTheFfmBindingWhenBuiltOnJdk22() throws IOException {
+		try (JarFile jar = new JarFile(Path.of(System.getProperty("embedpython.sample.jar")).toFile())) {
+			assertThat(jar.getManifest().getMainAttributes().getValue("Enable-Native-Access")).isEqualTo("ALL-UNNAMED");
+			JarEntry core = jar.stream()
+				.filter((entry) -> entry.getName().matches("BOOT-INF/lib/embedpython-core-[^/]*\\.jar"))
+				.findFirst()
+				.orElseThrow();
+			List<String> names = new ArrayList<>();
+			Manifest manifest;
+			try (JarInputStream nested = new JarInputStream(jar.getInputStream(core))) {
+				manifest = nested.getManifest();
+				for (JarEntry entry; (entry = nested.getNextJarEntry()) != null;) {
+					names.add(entry.getName());
+				}
+			}
+			assertThat(names).contains("dev/embedpython/capi/JnaCApi.class");
+			if (JDK22) {
+				assertThat(manifest.getMainAttributes().getValue("Multi-Release")).isEqualTo("true");
+				assertThat(names).contains("META-INF/versions/22/dev/embedpython/capi/FfmCApi.class");
+			}
+			else {
+				assertThat(names).noneMatch((name) -> name.startsWith("META-INF/versions/"));
+			}
 		}
 	}
 
@@ -121,7 +159,6 @@ class SampleJarIT {
 			assertThat(jar).isRegularFile();
 			Path java = Path.of(System.getProperty("java.home"), "bin", "java");
 			List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx384m",
-					"--enable-native-access=ALL-UNNAMED",
 					"-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "embedpython-sample-it-hs_err_%p.log"),
 					"-jar", jar.toString(), "--server.port=0", "--python.cache-dir=" + cacheDir(),
 					"--python.pool.size=1", "--spring.main.banner-mode=off",

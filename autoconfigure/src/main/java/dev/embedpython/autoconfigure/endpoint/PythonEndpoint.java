@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
+import dev.embedpython.Binding;
 import dev.embedpython.InterpreterInfo;
 import dev.embedpython.PoolStats;
 import dev.embedpython.PythonPool;
@@ -22,7 +23,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
- * {@link Endpoint @Endpoint} {@code python}: the runtime (version, home, bundled or external) and each pool with its
+ * {@link Endpoint @Endpoint} {@code python}: the runtime (version, home, bundled or external, binding) and each pool with its
  * interpreters (read), one pool ({@code /python/{pool}}, read), and {@code recycle} of one pool (write: every
  * interpreter is replaced, busy ones when their session ends). The endpoint's default access is read-only, like
  * Boot's own endpoints that change state: {@code recycle} is reachable only with
@@ -60,7 +61,8 @@ public class PythonEndpoint {
 		}
 		boolean running = this.runtime.isRunning();
 		return new PythonDescriptor(running, running ? this.runtime.version() : null,
-				running ? this.runtime.home().toString() : null, running && this.runtime.isBundled(), pools);
+				running ? this.runtime.home().toString() : null, running && this.runtime.isBundled(),
+				running ? this.runtime.binding() : null, pools);
 	}
 
 	/**
@@ -119,10 +121,11 @@ public class PythonEndpoint {
 	 * @param version the CPython version, {@code null} when not running
 	 * @param home the CPython home, {@code null} when not running
 	 * @param bundled whether it is the bundled runtime rather than an external {@code python.home}
+	 * @param binding how the JVM calls libpython (FFM or JNA), {@code null} when not running
 	 * @param pools the pools by name
 	 */
 	public record PythonDescriptor(boolean running, @Nullable String version, @Nullable String home, boolean bundled,
-			Map<String, PoolDescriptor> pools) implements OperationResponseBody {
+			@Nullable Binding binding, Map<String, PoolDescriptor> pools) implements OperationResponseBody {
 	}
 
 	/**

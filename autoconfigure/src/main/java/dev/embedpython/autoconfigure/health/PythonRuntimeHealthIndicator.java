@@ -31,7 +31,8 @@ public class PythonRuntimeHealthIndicator extends AbstractHealthIndicator {
 		builder.up()
 			.withDetail("version", this.runtime.version())
 			.withDetail("home", this.runtime.home().toString())
-			.withDetail("bundled", this.runtime.isBundled());
+			.withDetail("bundled", this.runtime.isBundled())
+			.withDetail("binding", this.runtime.binding());
 	}
 
 }

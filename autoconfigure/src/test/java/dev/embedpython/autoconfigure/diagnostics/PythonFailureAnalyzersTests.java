@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
+import dev.embedpython.PythonBindingException;
 import dev.embedpython.PythonCacheSecurityException;
 import dev.embedpython.PythonExtractionException;
 import dev.embedpython.PythonInitializationException;
@@ -33,6 +34,7 @@ class PythonFailureAnalyzersTests {
 		assertThat(SpringFactoriesLoader.forDefaultResourceLocation()
 			.load(FailureAnalyzer.class, null, FailureHandler.handleMessage((message, failure) -> {
 			})))
+			.hasAtLeastOneElementOfType(PythonBindingFailureAnalyzer.class)
 			.hasAtLeastOneElementOfType(PythonNotFoundFailureAnalyzer.class)
 			.hasAtLeastOneElementOfType(PythonVersionFailureAnalyzer.class)
 			.hasAtLeastOneElementOfType(PythonExtractionFailureAnalyzer.class)
@@ -83,6 +85,16 @@ class PythonFailureAnalyzersTests {
 		assertThat(analysis.getDescription()).contains("CPython failed to initialize")
 			.contains("Failed to import encodings module");
 		assertThat(analysis.getAction()).contains("python.home").contains("encodings");
+	}
+
+	@Test
+	void bindingShouldQuoteTheReasonAndSuggestAuto() {
+		FailureAnalysis analysis = analyze(new PythonBindingFailureAnalyzer(),
+				new PythonBindingException("The FFM binding needs JDK 22 or newer"));
+		assertThat(analysis.getDescription()).contains("binding asked for").contains("needs JDK 22");
+		assertThat(analysis.getAction()).contains("python.binding").contains("embedpython.binding").contains("'auto'");
+		assertThat(new PythonInitializationFailureAnalyzer().analyze(analysis.getCause())).as("matched on type")
+			.isNull();
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package dev.embedpython.autoconfigure.endpoint;
 import java.time.Duration;
 
 import dev.embedpython.PythonPool;
+import dev.embedpython.PythonRuntime;
 import dev.embedpython.autoconfigure.PythonAutoConfiguration;
 import dev.embedpython.autoconfigure.TestPython;
 import dev.embedpython.autoconfigure.endpoint.PythonEndpoint.PoolDescriptor;
@@ -55,6 +56,7 @@ class PythonEndpointAutoConfigurationTests {
 				assertThat(python.running()).isTrue();
 				assertThat(python.version()).startsWith("3.");
 				assertThat(python.bundled()).isTrue();
+				assertThat(python.binding()).isEqualTo(context.getBean(PythonRuntime.class).binding()).isNotNull();
 				assertThat(python.home()).isNotBlank();
 				assertThat(python.pools()).containsOnlyKeys("default", "numeric");
 				PoolDescriptor pool = python.pools().get("default");

@@ -79,7 +79,7 @@ class PythonHealthContributorAutoConfigurationTests {
 						"default", "numeric");
 				Health runtime = health(contributor, "runtime");
 				assertThat(runtime.getStatus()).isEqualTo(Status.UP);
-				assertThat(runtime.getDetails()).containsEntry("bundled", true).containsKeys("version", "home");
+				assertThat(runtime.getDetails()).containsEntry("bundled", true).containsKeys("version", "home", "binding");
 				Health defaultPool = health(contributor, "default");
 				assertThat(defaultPool.getStatus()).isEqualTo(Status.UP);
 				assertThat(defaultPool.getDetails()).containsEntry("isolation", "own-gil")
