@@ -275,4 +275,122 @@ public final class CPython {
 
 	public static native long PyUnicode_FromKindAndData(int kind, int[] buffer, long size);
 
+	// Added for bulk conversion (issue 11)
+
+	/** {@code Py_MARSHAL_VERSION} 4: the newest format that 3.13 writes and 3.14 reads and writes. */
+	public static final int MARSHAL_VERSION = 4;
+
+	public static native long PyMarshal_WriteObjectToString(long object, int version);
+
+	public static native long PyMarshal_ReadObjectFromString(long data, long size);
+
+	public static native int Py_GetRecursionLimit();
+
+	public static native void Py_SetRecursionLimit(int limit);
+
+	public static native long PyUnicode_New(long size, int maxchar);
+
+	/**
+	 * The 8-byte word at an address (with JNA one JNI call).
+	 * @param address the address
+	 * @return the word
+	 */
+	public static long getLong(long address) {
+		return new Pointer(address).getLong(0);
+	}
+
+	/**
+	 * The 4-byte word at an address.
+	 * @param address the address
+	 * @return the word
+	 */
+	public static int getInt(long address) {
+		return new Pointer(address).getInt(0);
+	}
+
+	/**
+	 * Copy {@code count} elements from native memory into a Java primitive array, in one copy: a {@code char[]} takes
+	 * 2-byte units (UTF-16 or UCS-2), the other arrays their own element size, in the machine's byte order.
+	 * @param address the first element
+	 * @param array a {@code byte[]}, {@code char[]}, {@code short[]}, {@code int[]}, {@code long[]}, {@code float[]}
+	 * or {@code double[]}
+	 * @param index the first array index written
+	 * @param count the number of elements
+	 */
+	public static void copyToArray(long address, Object array, int index, int count) {
+		Pointer pointer = new Pointer(address);
+		if (array instanceof byte[] bytes) {
+			pointer.read(0, bytes, index, count);
+		}
+		else if (array instanceof char[] chars) {
+			// JNA's own char[] copy converts to wchar_t (4 bytes on Linux): a byte-buffer view copies 2-byte units.
+			pointer.getByteBuffer(0, 2L * count).order(java.nio.ByteOrder.nativeOrder()).asCharBuffer()
+				.get(chars, index, count);
+		}
+		else if (array instanceof short[] shorts) {
+			pointer.read(0, shorts, index, count);
+		}
+		else if (array instanceof int[] ints) {
+			pointer.read(0, ints, index, count);
+		}
+		else if (array instanceof long[] longs) {
+			pointer.read(0, longs, index, count);
+		}
+		else if (array instanceof float[] floats) {
+			pointer.read(0, floats, index, count);
+		}
+		else if (array instanceof double[] doubles) {
+			pointer.read(0, doubles, index, count);
+		}
+		else {
+			throw new IllegalArgumentException("not a primitive array: " + array.getClass().getName());
+		}
+	}
+
+	/**
+	 * The address of a direct buffer's memory (its element 0, whatever its position).
+	 * @param buffer a direct buffer
+	 * @return the address
+	 */
+	public static long address(java.nio.Buffer buffer) {
+		return Pointer.nativeValue(com.sun.jna.Native.getDirectBufferPointer(buffer));
+	}
+
+	/**
+	 * Copy {@code count} elements of a Java primitive array into native memory, in one copy (see
+	 * {@link #copyToArray}).
+	 * @param array the array
+	 * @param index the first array index read
+	 * @param count the number of elements
+	 * @param address where the first element goes
+	 */
+	public static void copyFromArray(Object array, int index, int count, long address) {
+		Pointer pointer = new Pointer(address);
+		if (array instanceof byte[] bytes) {
+			pointer.write(0, bytes, index, count);
+		}
+		else if (array instanceof char[] chars) {
+			pointer.getByteBuffer(0, 2L * count).order(java.nio.ByteOrder.nativeOrder()).asCharBuffer()
+				.put(chars, index, count);
+		}
+		else if (array instanceof short[] shorts) {
+			pointer.write(0, shorts, index, count);
+		}
+		else if (array instanceof int[] ints) {
+			pointer.write(0, ints, index, count);
+		}
+		else if (array instanceof long[] longs) {
+			pointer.write(0, longs, index, count);
+		}
+		else if (array instanceof float[] floats) {
+			pointer.write(0, floats, index, count);
+		}
+		else if (array instanceof double[] doubles) {
+			pointer.write(0, doubles, index, count);
+		}
+		else {
+			throw new IllegalArgumentException("not a primitive array: " + array.getClass().getName());
+		}
+	}
+
 }
