@@ -1,7 +1,6 @@
 package dev.embedpython.convert;
 
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -79,7 +78,7 @@ public final class ValueConverter {
 			return this.types.none();
 		}
 		if (value instanceof String string) {
-			return toPythonString(string);
+			return StringObjects.toPython(string);
 		}
 		if (value instanceof Boolean bool) {
 			// Immortal (3.12+): a "new reference" needs no increment.
@@ -102,7 +101,7 @@ public final class ValueConverter {
 			return PythonErrors.check(CPython.PyLong_FromString(PythonErrors.cstring(big.toString(16)), 0, 16));
 		}
 		if (value instanceof byte[] bytes) {
-			return PythonErrors.check(CPython.PyBytes_FromStringAndSize(bytes, bytes.length));
+			return BufferArrays.toPythonBytes(bytes);
 		}
 		if (value instanceof List<?> list) {
 			// One consistent copy: a list whose iteration yields fewer items than size() said (changed by another
@@ -170,37 +169,7 @@ public final class ValueConverter {
 		}
 		throw new PythonConversionException("Cannot convert Java " + value.getClass().getName()
 				+ " to Python: supported are null, Boolean, Integer, Long, Short, Byte, BigInteger, Double, Float, "
-				+ "String, byte[], double[], float[], long[], int[], short[], List, Map and Set");
-	}
-
-	/**
-	 * Create a {@code str} with exactly the text of a Java string. Java's UTF-8 encoder replaces a lone surrogate with
-	 * {@code ?}, so text with one is passed as code points instead ({@code surrogatepass} semantics: the {@code char}
-	 * U+D800 becomes the code point U+D800; a valid pair becomes its supplementary code point).
-	 */
-	private static long toPythonString(String text) {
-		if (!hasLoneSurrogate(text)) {
-			byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-			return PythonErrors.check(CPython.PyUnicode_FromStringAndSize(utf8, utf8.length));
-		}
-		int[] codePoints = text.codePoints().toArray();
-		return PythonErrors.check(
-				CPython.PyUnicode_FromKindAndData(CPython.UNICODE_4BYTE_KIND, codePoints, codePoints.length));
-	}
-
-	private static boolean hasLoneSurrogate(String text) {
-		for (int i = 0, length = text.length(); i < length; i++) {
-			char c = text.charAt(i);
-			if (Character.isSurrogate(c)) {
-				if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
-					i++;
-				}
-				else {
-					return true;
-				}
-			}
-		}
-		return false;
+				+ "String, byte[], double[], float[], long[], int[], short[], ByteBuffer, List, Map and Set");
 	}
 
 	/**
@@ -265,7 +234,7 @@ public final class ValueConverter {
 		}
 		long flags = CPython.PyType_GetFlags(type);
 		if ((flags & CPython.TPFLAGS_UNICODE_SUBCLASS) != 0) {
-			return toJavaString(object);
+			return StringObjects.toJava(object);
 		}
 		if ((flags & CPython.TPFLAGS_LONG_SUBCLASS) != 0) {
 			return toJavaInteger(object);
@@ -306,14 +275,6 @@ public final class ValueConverter {
 		}
 		throw new PythonConversionException("Cannot convert Python " + pythonTypeName(type) + " to Java: supported are "
 				+ "None, bool, int, float, str, bytes, list, tuple, dict, set and frozenset");
-	}
-
-	private static String toJavaString(long object) {
-		String text = Scratch.get().string(object);
-		if (text == null) {
-			throw PythonErrors.fetch();
-		}
-		return text;
 	}
 
 	private static byte[] toJavaBytes(long object) {
@@ -357,7 +318,7 @@ public final class ValueConverter {
 			return toJavaInteger(object);
 		}
 		if (type == this.types.unicodeType()) {
-			return toJavaString(object);
+			return StringObjects.toJava(object);
 		}
 		if (type == this.types.floatType()) {
 			return CPython.PyFloat_AsDouble(object);
