@@ -9,21 +9,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.embedpython.convert.ConversionPaths;
+import dev.embedpython.convert.ConversionPaths.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Every value type round-trips Java → Python → Java, checked on the Python side too. Runs on 3.14 and 3.13.
+ * Every value type round-trips Java → Python → Java, checked on the Python side too, with containers on the
+ * per-object path and on the bulk path. Runs on 3.14 and 3.13.
  */
 @Tag("runtime-parity")
+@ParameterizedClass
+@EnumSource(value = Path.class, names = { "PER_OBJECT", "BULK" })
 class ValueConversionTest {
+
+	/** The path containers take: every test runs on both. */
+	@Parameter
+	Path path;
 
 	private static PythonRuntime runtime;
 
@@ -45,12 +57,14 @@ class ValueConversionTest {
 
 	@BeforeEach
 	void acquire() {
+		ConversionPaths.use(this.path);
 		this.session = pool.acquire();
 		this.session.exec("def ident(x):\n    return x\n\ndef kind(x):\n    return type(x).__name__\n");
 	}
 
 	@AfterEach
 	void release() {
+		ConversionPaths.use(Path.AUTO);
 		this.session.close();
 	}
 
