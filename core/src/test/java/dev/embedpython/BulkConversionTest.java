@@ -66,7 +66,9 @@ class BulkConversionTest {
 				    if type(a) is not type(b):
 				        return False
 				    if type(a) is float:
-				        return (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1, a) == math.copysign(1, b))
+				        if math.isnan(a):
+				            return math.isnan(b)
+				        return a == b and math.copysign(1, a) == math.copysign(1, b)
 				    if type(a) in (list, tuple):
 				        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
 				    if type(a) is dict:
@@ -263,7 +265,8 @@ class BulkConversionTest {
 		// Unguarded, marshal calls __buffer__, which may free the list marshal is reading: CPython then reads
 		// freed memory (reproduced: SIGSEGV on 3.13 and 3.14). Hence a child JVM.
 		ChildJvm.Result result = ChildJvm.run(BufferExporterScenario.class, CHILD_DEADLINE).assertClean();
-		assertThat(result.output()).contains("buffer exporter not called, list intact, error: Cannot convert Python 'B'");
+		assertThat(result.output())
+			.contains("buffer exporter not called, list intact, error: Cannot convert Python 'B'");
 	}
 
 	// Java -> Python

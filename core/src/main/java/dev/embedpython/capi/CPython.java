@@ -318,42 +318,7 @@ public final class CPython {
 	 * @param count the number of elements
 	 */
 	public static void copyToArray(long address, Object array, int index, int count) {
-		Pointer pointer = new Pointer(address);
-		if (array instanceof byte[] bytes) {
-			pointer.read(0, bytes, index, count);
-		}
-		else if (array instanceof char[] chars) {
-			// JNA's own char[] copy converts to wchar_t (4 bytes on Linux): a byte-buffer view copies 2-byte units.
-			pointer.getByteBuffer(0, 2L * count).order(java.nio.ByteOrder.nativeOrder()).asCharBuffer()
-				.get(chars, index, count);
-		}
-		else if (array instanceof short[] shorts) {
-			pointer.read(0, shorts, index, count);
-		}
-		else if (array instanceof int[] ints) {
-			pointer.read(0, ints, index, count);
-		}
-		else if (array instanceof long[] longs) {
-			pointer.read(0, longs, index, count);
-		}
-		else if (array instanceof float[] floats) {
-			pointer.read(0, floats, index, count);
-		}
-		else if (array instanceof double[] doubles) {
-			pointer.read(0, doubles, index, count);
-		}
-		else {
-			throw new IllegalArgumentException("not a primitive array: " + array.getClass().getName());
-		}
-	}
-
-	/**
-	 * The address of a direct buffer's memory (its element 0, whatever its position).
-	 * @param buffer a direct buffer
-	 * @return the address
-	 */
-	public static long address(java.nio.Buffer buffer) {
-		return Pointer.nativeValue(com.sun.jna.Native.getDirectBufferPointer(buffer));
+		copy(address, array, index, count, true);
 	}
 
 	/**
@@ -365,28 +330,79 @@ public final class CPython {
 	 * @param address where the first element goes
 	 */
 	public static void copyFromArray(Object array, int index, int count, long address) {
+		copy(address, array, index, count, false);
+	}
+
+	/**
+	 * The address of a direct buffer's memory (its element 0, whatever its position).
+	 * @param buffer a direct buffer
+	 * @return the address
+	 */
+	public static long address(java.nio.Buffer buffer) {
+		return Pointer.nativeValue(Native.getDirectBufferPointer(buffer));
+	}
+
+	private static void copy(long address, Object array, int index, int count, boolean intoArray) {
 		Pointer pointer = new Pointer(address);
 		if (array instanceof byte[] bytes) {
-			pointer.write(0, bytes, index, count);
+			if (intoArray) {
+				pointer.read(0, bytes, index, count);
+			}
+			else {
+				pointer.write(0, bytes, index, count);
+			}
 		}
 		else if (array instanceof char[] chars) {
-			pointer.getByteBuffer(0, 2L * count).order(java.nio.ByteOrder.nativeOrder()).asCharBuffer()
-				.put(chars, index, count);
+			// JNA's own char[] copy converts to wchar_t (4 bytes on Linux): a byte-buffer view copies 2-byte units.
+			java.nio.CharBuffer view = pointer.getByteBuffer(0, 2L * count)
+				.order(java.nio.ByteOrder.nativeOrder())
+				.asCharBuffer();
+			if (intoArray) {
+				view.get(chars, index, count);
+			}
+			else {
+				view.put(chars, index, count);
+			}
 		}
 		else if (array instanceof short[] shorts) {
-			pointer.write(0, shorts, index, count);
+			if (intoArray) {
+				pointer.read(0, shorts, index, count);
+			}
+			else {
+				pointer.write(0, shorts, index, count);
+			}
 		}
 		else if (array instanceof int[] ints) {
-			pointer.write(0, ints, index, count);
+			if (intoArray) {
+				pointer.read(0, ints, index, count);
+			}
+			else {
+				pointer.write(0, ints, index, count);
+			}
 		}
 		else if (array instanceof long[] longs) {
-			pointer.write(0, longs, index, count);
+			if (intoArray) {
+				pointer.read(0, longs, index, count);
+			}
+			else {
+				pointer.write(0, longs, index, count);
+			}
 		}
 		else if (array instanceof float[] floats) {
-			pointer.write(0, floats, index, count);
+			if (intoArray) {
+				pointer.read(0, floats, index, count);
+			}
+			else {
+				pointer.write(0, floats, index, count);
+			}
 		}
 		else if (array instanceof double[] doubles) {
-			pointer.write(0, doubles, index, count);
+			if (intoArray) {
+				pointer.read(0, doubles, index, count);
+			}
+			else {
+				pointer.write(0, doubles, index, count);
+			}
 		}
 		else {
 			throw new IllegalArgumentException("not a primitive array: " + array.getClass().getName());

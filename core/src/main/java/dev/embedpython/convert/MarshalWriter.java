@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.math.BigInteger;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,9 +34,9 @@ import static dev.embedpython.convert.MarshalFormat.UNICODE;
  * Encodes a Java value in CPython's {@code marshal} format, for {@code PyMarshal_ReadObjectFromString} to build
  * exactly the objects the per-object path builds: {@code null} → None, {@link Boolean} → bool, {@link Long},
  * {@link Integer}, {@link Short}, {@link Byte}, {@link BigInteger} → int, {@link Double}, {@link Float} → float,
- * {@link String} → str ({@code surrogatepass}), {@code byte[]} → bytes, {@link List} → list, {@link Map} → dict in
- * iteration order, {@link Set} → set. Nothing is written with a back reference, so every Java occurrence becomes an
- * object of its own, as per object.
+ * {@link String} → str ({@code surrogatepass}), {@code byte[]} → bytes, {@link List} → list,
+ * {@link Map} → dict in iteration order, {@link Set} → set. Nothing is written with a back reference, so every
+ * Java occurrence becomes an object of its own, as per object.
  * <p>
  * A value it does not carry — another class, a key or set member Python could not hash (a collection), nesting
  * beyond {@link MarshalFormat#MAX_DEPTH}, a stream over 1 GiB — makes {@link #write} answer {@code false}; the caller
@@ -135,16 +136,6 @@ final class MarshalWriter {
 			System.arraycopy(bytes, 0, this.buffer, this.position, bytes.length);
 			this.position += bytes.length;
 		}
-		else if (value instanceof List<?> list) {
-			nested(depth);
-			// One consistent copy, as per object: a list whose iteration disagrees with its size() cannot make the
-			// count disagree with the items.
-			Object[] items = list.toArray();
-			header(LIST, items.length, 0);
-			for (Object item : items) {
-				value(item, depth + 1);
-			}
-		}
 		else if (value instanceof Map<?, ?> map) {
 			nested(depth);
 			ensure(1);
@@ -156,12 +147,20 @@ final class MarshalWriter {
 			ensure(1);
 			this.buffer[this.position++] = NULL;
 		}
-		else if (value instanceof Set<?> set) {
+		else if (value instanceof List<?> || value instanceof Set<?>) {
 			nested(depth);
-			Object[] members = set.toArray();
-			header(SET, members.length, 0);
-			for (Object member : members) {
-				key(member, depth + 1);
+			// One consistent copy, as per object: a collection whose iteration disagrees with its size() cannot make
+			// the count disagree with the items.
+			Object[] items = ((Collection<?>) value).toArray();
+			boolean list = value instanceof List<?>;
+			header(list ? LIST : SET, items.length, 0);
+			for (Object item : items) {
+				if (list) {
+					value(item, depth + 1);
+				}
+				else {
+					key(item, depth + 1);
+				}
 			}
 		}
 		else {
@@ -171,7 +170,7 @@ final class MarshalWriter {
 
 	/** A dict key or set member: only kinds whose Python objects are hashable and hash without Python code. */
 	private void key(@Nullable Object key, int depth) {
-		if (key instanceof java.util.Collection<?> || key instanceof Map<?, ?>) {
+		if (key instanceof Collection<?> || key instanceof Map<?, ?>) {
 			throw NotCarried.INSTANCE;
 		}
 		value(key, depth);
@@ -296,7 +295,8 @@ final class MarshalWriter {
 			if (needed > MAX_LENGTH) {
 				throw NotCarried.INSTANCE;
 			}
-			this.buffer = Arrays.copyOf(this.buffer, (int) Math.min(MAX_LENGTH, Math.max(needed, 2L * this.buffer.length)));
+			long grown = Math.min(MAX_LENGTH, Math.max(needed, 2L * this.buffer.length));
+			this.buffer = Arrays.copyOf(this.buffer, (int) grown);
 		}
 	}
 

@@ -34,7 +34,7 @@ public final class ValueConverter {
 	/** Which path converts a container. */
 	enum ContainerPath {
 
-		/** Bulk for containers of at least {@link #BULK_MIN_ITEMS} items (and every set), per object otherwise. */
+		/** Bulk from {@link #BULK_MIN_TO_JAVA} or {@link #BULK_MIN_TO_PYTHON} items (any Python set). */
 		AUTO,
 
 		/** Never bulk: the per-object path for everything (tests compare both paths). */
@@ -55,10 +55,17 @@ public final class ValueConverter {
 	static volatile ContainerPath containerPath = ContainerPath.AUTO;
 
 	/**
-	 * The smallest container the bulk path converts in {@link ContainerPath#AUTO}: it costs about six native calls
-	 * whatever the size, the per-object path one or two per item (measured in {@code ConversionBenchmark}).
+	 * The smallest Python container the bulk path converts in {@link ContainerPath#AUTO}: it costs about seven native
+	 * calls whatever the size, the per-object path one to three per item; measured, the bulk path is ahead from three
+	 * or four items.
 	 */
-	static final int BULK_MIN_ITEMS = 4;
+	static final int BULK_MIN_TO_JAVA = 4;
+
+	/**
+	 * The smallest Java collection or map the bulk path converts in {@link ContainerPath#AUTO}: two native calls
+	 * whatever the size; measured, it is ahead from two items.
+	 */
+	static final int BULK_MIN_TO_PYTHON = 2;
 
 	private static final int MAX_DEPTH = 256;
 
@@ -103,7 +110,7 @@ public final class ValueConverter {
 	public long toPython(@Nullable Object value) {
 		if (value instanceof Collection<?> || value instanceof Map<?, ?>) {
 			ContainerPath path = containerPath;
-			if (path != ContainerPath.PER_OBJECT && (path != ContainerPath.AUTO || size(value) >= BULK_MIN_ITEMS)) {
+			if (path != ContainerPath.PER_OBJECT && (path != ContainerPath.AUTO || size(value) >= BULK_MIN_TO_PYTHON)) {
 				long object = MarshalTransfer.toPython(value);
 				if (object != 0) {
 					return object;
@@ -364,7 +371,7 @@ public final class ValueConverter {
 		long size = ObjectLayout.verified() ? CPython.getLong(object + ObjectLayout.SIZE)
 				: (type == this.types.dictType()) ? CPython.PyDict_Size(object)
 						: (type == this.types.listType()) ? CPython.PyList_Size(object) : CPython.PyTuple_Size(object);
-		return size >= BULK_MIN_ITEMS;
+		return size >= BULK_MIN_TO_JAVA;
 	}
 
 	private static byte[] toJavaBytes(long object) {
