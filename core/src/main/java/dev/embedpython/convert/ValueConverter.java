@@ -108,7 +108,7 @@ public final class ValueConverter {
 	 * @throws PythonConversionException for unsupported classes
 	 */
 	public long toPython(@Nullable Object value) {
-		if (value instanceof Collection<?> || value instanceof Map<?, ?>) {
+		if (value instanceof List<?> || value instanceof Set<?> || value instanceof Map<?, ?>) {
 			ContainerPath path = containerPath;
 			if (path != ContainerPath.PER_OBJECT && (path != ContainerPath.AUTO || size(value) >= BULK_MIN_TO_PYTHON)) {
 				long object = MarshalTransfer.toPython(value);
