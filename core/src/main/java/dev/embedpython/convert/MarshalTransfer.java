@@ -63,12 +63,15 @@ final class MarshalTransfer {
 		Buffers buffers = BUFFERS.get();
 		byte[] data;
 		int length;
+		int entries = 0;
 		try {
 			long size;
 			long start;
 			if (ObjectLayout.verified()) {
 				size = CPython.getLong(stream + ObjectLayout.SIZE);
 				start = stream + ObjectLayout.BYTES_DATA;
+				// PyDict_GET_SIZE (a list's or tuple's size is in the stream; for a set the word is another field).
+				entries = (int) Math.min(MAX_LENGTH, CPython.getLong(object + ObjectLayout.SIZE));
 			}
 			else {
 				size = CPython.PyBytes_Size(stream);
@@ -84,7 +87,7 @@ final class MarshalTransfer {
 		finally {
 			CPython.Py_DecRef(stream);
 		}
-		return MarshalReader.read(data, length, depth);
+		return MarshalReader.read(data, length, depth, entries);
 	}
 
 	/**

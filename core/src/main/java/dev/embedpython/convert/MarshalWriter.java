@@ -170,10 +170,16 @@ final class MarshalWriter {
 
 	/** A dict key or set member: only kinds whose Python objects are hashable and hash without Python code. */
 	private void key(@Nullable Object key, int depth) {
-		if (key instanceof Collection<?> || key instanceof Map<?, ?>) {
+		if (key instanceof String text) {
+			// The common key first: a failing interface check costs more than a class check.
+			string(text);
+		}
+		else if (key instanceof Collection<?> || key instanceof Map<?, ?>) {
 			throw NotCarried.INSTANCE;
 		}
-		value(key, depth);
+		else {
+			value(key, depth);
+		}
 	}
 
 	private static void nested(int depth) {

@@ -108,19 +108,23 @@ public final class ValueConverter {
 	 * @throws PythonConversionException for unsupported classes
 	 */
 	public long toPython(@Nullable Object value) {
-		if (value instanceof List<?> || value instanceof Set<?> || value instanceof Map<?, ?>) {
-			ContainerPath path = containerPath;
-			if (path != ContainerPath.PER_OBJECT && (path != ContainerPath.AUTO || size(value) >= BULK_MIN_TO_PYTHON)) {
-				long object = MarshalTransfer.toPython(value);
-				if (object != 0) {
-					return object;
-				}
-				if (path == ContainerPath.BULK_ONLY) {
-					throw new IllegalStateException("The bulk path did not carry a Java " + value.getClass().getName());
-				}
-			}
-		}
 		return toPython(value, 0);
+	}
+
+	/**
+	 * A collection or map in bulk, if the path allows it and the bulk path carries it.
+	 * @return a new reference, or 0 for the per-object path
+	 */
+	private static long toPythonInBulk(Object container) {
+		ContainerPath path = containerPath;
+		if (path == ContainerPath.PER_OBJECT || (path == ContainerPath.AUTO && size(container) < BULK_MIN_TO_PYTHON)) {
+			return 0;
+		}
+		long object = MarshalTransfer.toPython(container);
+		if (object == 0 && path == ContainerPath.BULK_ONLY) {
+			throw new IllegalStateException("The bulk path did not carry a Java " + container.getClass().getName());
+		}
+		return object;
 	}
 
 	private static int size(Object container) {
@@ -160,6 +164,13 @@ public final class ValueConverter {
 		}
 		if (value instanceof byte[] bytes) {
 			return BufferArrays.toPythonBytes(bytes);
+		}
+		if (depth == 0 && (value instanceof List<?> || value instanceof Map<?, ?> || value instanceof Set<?>)) {
+			// Only at the top (after the scalars: an interface check that fails costs more than a class check).
+			long object = toPythonInBulk(value);
+			if (object != 0) {
+				return object;
+			}
 		}
 		if (value instanceof List<?> list) {
 			// One consistent copy: a list whose iteration yields fewer items than size() said (changed by another
