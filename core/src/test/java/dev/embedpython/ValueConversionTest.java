@@ -128,6 +128,13 @@ class ValueConversionTest {
 		assertThat(this.session.eval("'\\U0001d11e'", String.class)).isEqualTo("𝄞");
 		this.session.set("name", "héllo ☃");
 		assertThat(this.session.get("name", String.class)).isEqualTo("héllo ☃");
+		// Long texts of each width cross in chunks.
+		for (String longText : List.of("a".repeat(200_001), "\u00e9" + "a".repeat(200_000) + "\u00ff",
+				"\u2603".repeat(150_000) + "x", "\ud83d\ude00".repeat(70_000))) {
+			assertThat(roundTrip(longText, "str")).isEqualTo(longText);
+			this.session.set("t", longText);
+			assertThat(this.session.eval("len(t)", Long.class)).isEqualTo(longText.codePointCount(0, longText.length()));
+		}
 	}
 
 	@Test
@@ -231,6 +238,35 @@ class ValueConversionTest {
 			.isThrownBy(() -> this.session.eval("None", long.class))
 			.withMessageContaining("None");
 		assertThat(this.session.eval("None", Long.class)).isNull();
+	}
+
+	@Test
+	void buffersToPrimitiveArraysInOneCopyWithClearErrors() {
+		this.session.exec("import array");
+		assertThat(this.session.eval("array.array('d', [1.5, -0.0, 2.5])", double[].class)).containsExactly(1.5, -0.0,
+				2.5);
+		assertThat(this.session.eval("memoryview(array.array('q', [2**40, -1]))", long[].class))
+			.containsExactly(1L << 40, -1L);
+		assertThat(this.session.eval("array.array('f', [0.5])", float[].class)).containsExactly(0.5f);
+		assertThat(this.session.eval("bytearray(b'\\x01\\xff')", byte[].class)).containsExactly(1, -1);
+		this.session.set("d", new double[] { 1.5, 2.5 });
+		assertThat(this.session.eval("(type(d).__name__, d.format, d.tolist())"))
+			.isEqualTo(List.of("memoryview", "d", List.of(1.5, 2.5)));
+		this.session.set("i", new int[] { 7, -8 });
+		assertThat(this.session.eval("i", int[].class)).containsExactly(7, -8);
+		this.session.set("bb", java.nio.ByteBuffer.wrap(new byte[] { 1, 2, 3 }, 1, 2));
+		assertThat(this.session.eval("(type(bb).__name__, bb.format)")).isEqualTo(List.of("memoryview", "B"));
+		assertThat(this.session.eval("bytes(bb)", byte[].class)).containsExactly(2, 3);
+		assertThatExceptionOfType(PythonConversionException.class)
+			.isThrownBy(() -> this.session.eval("memoryview(array.array('d', range(6)))[::2]", double[].class))
+			.withMessageContaining("non-contiguous");
+		assertThatExceptionOfType(PythonConversionException.class)
+			.isThrownBy(() -> this.session.eval("array.array('i', [1, 2])", double[].class))
+			.withMessageContaining("format 'i' with 4-byte items")
+			.withMessageContaining("8-byte floats");
+		assertThatExceptionOfType(PythonConversionException.class)
+			.isThrownBy(() -> this.session.eval("[1.0, 2.0]", double[].class))
+			.withMessageContaining("exports no buffer");
 	}
 
 	@Test

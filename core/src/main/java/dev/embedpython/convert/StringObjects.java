@@ -26,6 +26,12 @@ final class StringObjects {
 	/** The largest Java array the JVM reliably allocates. */
 	private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
+	/**
+	 * Characters copied at once from a long Java string: an array of this size is a small allocation, one as long as
+	 * a 1 Mi-character text a humongous one (slower than the copy itself on JDK 25).
+	 */
+	private static final int CHUNK = 64 * 1024;
+
 	private StringObjects() {
 	}
 
@@ -46,10 +52,12 @@ final class StringObjects {
 		if (or < 0x100) {
 			// All of it is Latin-1 (ASCII when below 0x80): the one-byte form, which PyUnicode_New picks from maxchar.
 			long object = PythonErrors.check(CPython.PyUnicode_New(length, or));
-			if (length > 0) {
-				byte[] latin1 = text.getBytes(StandardCharsets.ISO_8859_1);
-				CPython.copyFromArray(latin1, 0, length,
-						object + ((or < 0x80) ? ObjectLayout.STR_ASCII_DATA : ObjectLayout.STR_COMPACT_DATA));
+			long data = object + ((or < 0x80) ? ObjectLayout.STR_ASCII_DATA : ObjectLayout.STR_COMPACT_DATA);
+			if (length <= CHUNK) {
+				CPython.copyFromArray(text.getBytes(StandardCharsets.ISO_8859_1), 0, length, data);
+			}
+			else {
+				copyLatin1InChunks(text, data);
 			}
 			return object;
 		}
@@ -57,9 +65,12 @@ final class StringObjects {
 			// The two-byte form holds every char as it is, lone surrogates included. Its maxchar is at most 0xffff,
 			// and `or` has a bit at 0x100 or above: PyUnicode_New picks exactly the two-byte kind.
 			long object = PythonErrors.check(CPython.PyUnicode_New(length, or));
-			char[] chars = new char[length];
-			text.getChars(0, length, chars, 0);
-			CPython.copyFromArray(chars, 0, length, object + ObjectLayout.STR_COMPACT_DATA);
+			char[] chars = new char[Math.min(length, CHUNK)];
+			for (int from = 0; from < length; from += chars.length) {
+				int count = Math.min(chars.length, length - from);
+				text.getChars(from, from + count, chars, 0);
+				CPython.copyFromArray(chars, 0, count, object + ObjectLayout.STR_COMPACT_DATA + 2L * from);
+			}
 			return object;
 		}
 		// A supplementary character: the four-byte form, one code point per pair.
@@ -67,6 +78,21 @@ final class StringObjects {
 		long object = PythonErrors.check(CPython.PyUnicode_New(codePoints.length, Character.MAX_CODE_POINT));
 		CPython.copyFromArray(codePoints, 0, codePoints.length, object + ObjectLayout.STR_COMPACT_DATA);
 		return object;
+	}
+
+	/**
+	 * Copy the low bytes of a Latin-1 string in chunks, through one small array instead of an array as long as the
+	 * text ({@code String.getBytes(int, int, byte[], int)} is the copy that takes a range; for a Latin-1 string it is
+	 * an array copy).
+	 */
+	@SuppressWarnings("deprecation")
+	private static void copyLatin1InChunks(String text, long data) {
+		byte[] chunk = new byte[CHUNK];
+		for (int from = 0, length = text.length(); from < length; from += CHUNK) {
+			int count = Math.min(CHUNK, length - from);
+			text.getBytes(from, from + count, chunk, 0);
+			CPython.copyFromArray(chunk, 0, count, data + from);
+		}
 	}
 
 	private static boolean hasSurrogatePair(String text) {
