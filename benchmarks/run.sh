@@ -181,6 +181,8 @@ conversion() {
         absolute("doublesToJava", "doublesToJava", 2000000)
         if (("identStr" in score) && ("identInt" in score))
           printf "  %-28s %12.1f   (identStr - identInt)\n", "short str each way", score["identStr"] - score["identInt"]
+        if (("identStr" in score) && ("identLong" in score))
+          printf "  %-28s %12.1f   (identStr - identLong)\n", "  of which beyond an int", score["identStr"] - score["identLong"]
       }' "$csv"
   } | tee -a "$txt"
 }

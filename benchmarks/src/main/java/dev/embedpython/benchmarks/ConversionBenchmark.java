@@ -79,6 +79,8 @@ public class ConversionBenchmark {
 
 	long seven = 7;
 
+	long large = 70_000;
+
 	@Setup(Level.Trial)
 	public void start(BenchmarkParams params) {
 		for (int i = 0; i < LIST_FLOAT; i++) {
@@ -330,10 +332,19 @@ public class ConversionBenchmark {
 		return held.session.call(MODULE, "ident", this.hello);
 	}
 
-	/** {@code ident(7)}: a small int each way (no conversion call), the baseline of {@link #identStr}. */
+	/** {@code ident(7)}: a small int each way (immortal: no conversion call, no reference count). */
 	@Benchmark
 	public Object identInt(Held held) {
 		return held.session.call(MODULE, "ident", this.seven);
+	}
+
+	/**
+	 * {@code ident(70000)}: an int each way that is created and released, the baseline of {@link #identStr} (both
+	 * pay for creating the object and releasing two references).
+	 */
+	@Benchmark
+	public Object identLong(Held held) {
+		return held.session.call(MODULE, "ident", this.large);
 	}
 
 }
