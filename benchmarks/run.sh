@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Runs the embedpython JMH benchmarks; builds benchmarks/target/benchmarks.jar first if it is missing.
 #
-#   benchmarks/run.sh [all|pooled|cpu|bridge] [extra JMH options...]
+#   benchmarks/run.sh [all|pooled|cpu|bridge|conversion] [extra JMH options...]
 #
-#   pooled  PooledRequestBenchmark: pooled request, held-session call, eval, main interpreter, dict, Java baseline
-#   cpu     CpuThroughputBenchmark: OWN_GIL vs SHARED_GIL at 1, 2 and N threads, then the scaling ratios
-#   bridge  BridgeBenchmark: Python -> Java callback vs Python -> Python call, log records enabled/disabled, print
+#   pooled      PooledRequestBenchmark: pooled request, held-session call, eval, main interpreter, dict, Java baseline
+#   cpu         CpuThroughputBenchmark: OWN_GIL vs SHARED_GIL at 1, 2 and N threads, then the scaling ratios
+#   bridge      BridgeBenchmark: Python -> Java callback vs Python -> Python call, log records enabled/disabled, print
+#   conversion  ConversionBenchmark: containers, strings and arrays each way beside the marshal floor of the same
+#               containers, then the C floor of a call (native/floor.c, when gcc exists) and the ratios
 #
-# Extra arguments are JMH options (e.g. -prof stack), not benchmark patterns; ONLY=<regex> narrows the pooled
-# suite to matching methods (e.g. ONLY='(pooledCall|heldCall)$').
+# Extra arguments are JMH options (e.g. -prof stack), not benchmark patterns; ONLY=<regex> narrows the pooled and
+# conversion suites to matching methods (e.g. ONLY='(pooledCall|heldCall)$').
 # Environment: JAVA_HOME (or JAVA) picks the JVM; BINDING=jna|ffm forces the engine's binding in the forks
 # (default: auto, FFM on JDK 22+); REBUILD=1 rebuilds the jar; JMH_OPTS replaces the default
 # run options (pooled: -f 1 -wi 3 -i 5 -w 1s -r 1s; cpu: the same with -r 2s); SUITE_TIMEOUT (seconds,
@@ -24,9 +26,9 @@ jar="$target/benchmarks.jar"
 suite="${1:-all}"
 if [[ $# -gt 0 ]]; then shift; fi
 case "$suite" in
-  all|pooled|cpu|bridge) ;;
+  all|pooled|cpu|bridge|conversion) ;;
   -h|--help|help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
-  *) echo "unknown suite '$suite' (all, pooled, cpu, bridge)" >&2; exit 2 ;;
+  *) echo "unknown suite '$suite' (all, pooled, cpu, bridge, conversion)" >&2; exit 2 ;;
 esac
 
 if [[ -n "${JAVA:-}" ]]; then java_cmd="$JAVA"
@@ -122,11 +124,87 @@ cpu() {
   } | tee -a "$target/results-cpu.txt"
 }
 
+# The C floor of a call: native/floor.c against the bundled runtime's headers (include/ in the cpython jar, which
+# the shaded jar carries) and the runtime the engine extracts (the default cache directory, as the benchmarks use).
+c_floor() {
+  if ! command -v gcc > /dev/null 2>&1; then
+    echo "C floor: skipped (no gcc on PATH)"
+    return
+  fi
+  local native="$target/native" home include library
+  mkdir -p "$native"
+  home="$("$java_cmd" -cp "$jar" dev.embedpython.runtime.BundledRuntime "$HOME/.cache/embedpython")" || {
+    echo "C floor: skipped (the bundled runtime could not be extracted)"; return; }
+  if command -v unzip > /dev/null 2>&1; then
+    unzip -q -o "$jar" 'org/bytedeco/cpython/linux-x86_64/include/*' -d "$native"
+  else
+    (cd "$native" && "$(dirname "$java_cmd")/jar" xf "$jar" org/bytedeco/cpython/linux-x86_64/include)
+  fi
+  include="$(ls -d "$native"/org/bytedeco/cpython/linux-x86_64/include/python3.* | head -n 1)"
+  library="$(ls "$home"/libpython3.*.so.1.0 | head -n 1)"
+  gcc -O2 -o "$native/floor" "$here/native/floor.c" -I "$include" "$library" -Wl,-rpath,"$home" -lm
+  "$native/floor" "$home" "${FLOOR_ITERATIONS:-1000000}"
+}
+
+conversion() {
+  run_jmh conversion '-f 1 -wi 3 -i 5 -w 1s -r 1s' "dev\\.embedpython\\.benchmarks\\.ConversionBenchmark\\.${ONLY:-}" "$@"
+  local txt="$target/results-conversion.txt" csv="$target/results-conversion.csv"
+  c_floor | tee -a "$txt"
+  if [[ ! -s "$csv" ]]; then echo "no results in $csv" >&2; failed=1; return; fi
+  {
+    echo
+    echo "Conversions against the marshal floor of the same containers (ns per element; dict7 and the rest per call)"
+    awk -F, '
+      NR == 1 { for (i = 1; i <= NF; i++) { gsub(/"/, "", $i); col[$i] = i }; next }
+      {
+        for (i = 1; i <= NF; i++) gsub(/"/, "", $i)
+        name = $col["Benchmark"]; sub(/.*\./, "", name)
+        kind = ("Param: kind" in col) ? $col["Param: kind"] : ""
+        if (kind != "") name = name "[" kind "]"
+        score[name] = $col["Score"]
+      }
+      function row(label, measured, floor, limit) {
+        if (!(measured in score)) return
+        if (floor in score) {
+          ratio = score[measured] / score[floor]
+          printf "  %-28s %12.1f   floor %10.1f   %5.2fx   target %sx: %s\n", label, score[measured], score[floor],
+            ratio, limit, (ratio <= limit) ? "met" : "missed"
+        }
+      }
+      function absolute(label, measured, limit) {
+        if (!(measured in score)) return
+        printf "  %-28s %12.1f   target <= %d ns: %s\n", label, score[measured], limit,
+          (score[measured] <= limit) ? "met" : "missed"
+      }
+      END {
+        split("ListFloat ListInt ListStr DictStrInt", names, " ")
+        split("listFloat listInt listStr dictStrInt", methods, " ")
+        for (k = 1; k <= 4; k++) {
+          row(methods[k] "ToJava", methods[k] "ToJava", "marshalDumps" names[k], 3)
+          row(methods[k] "ToPython", methods[k] "ToPython", "marshalLoads" names[k], 3)
+        }
+        row("dict7ToJava (per call)", "dict7ToJava", "marshalDumpsDict7", 3)
+        row("dict7ToPython (per call)", "dict7ToPython", "marshalLoadsDict7", 3)
+        absolute("strToJava[latin1]", "strToJava[latin1]", 1000000)
+        absolute("strToJava[bmp]", "strToJava[bmp]", 1000000)
+        absolute("strToPython[latin1]", "strToPython[latin1]", 1000000)
+        absolute("strToPython[bmp]", "strToPython[bmp]", 1000000)
+        absolute("doublesToPython", "doublesToPython", 2000000)
+        absolute("doublesToJava", "doublesToJava", 2000000)
+        if (("identStr" in score) && ("identInt" in score))
+          printf "  %-28s %12.1f   (identStr - identInt)\n", "short str each way", score["identStr"] - score["identInt"]
+        if (("identStr" in score) && ("identLong" in score))
+          printf "  %-28s %12.1f   (identStr - identLong)\n", "  of which beyond an int", score["identStr"] - score["identLong"]
+      }' "$csv"
+  } | tee -a "$txt"
+}
+
 failed=0
 case "$suite" in
   pooled) pooled "$@" ;;
   cpu) cpu "$@" ;;
   bridge) bridge "$@" ;;
-  all) pooled "$@"; cpu "$@"; bridge "$@" ;;
+  conversion) conversion "$@" ;;
+  all) pooled "$@"; cpu "$@"; bridge "$@"; conversion "$@" ;;
 esac
 exit "$failed"

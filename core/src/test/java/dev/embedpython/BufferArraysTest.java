@@ -1,5 +1,8 @@
 package dev.embedpython;
 
+import java.nio.ByteBuffer;
+import java.util.List;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -128,6 +131,46 @@ class BufferArraysTest {
 		assertThat(session.eval("np.asarray(e).shape", Object.class)).isEqualTo(java.util.List.of(0L));
 		double[] dot = session.call(double[].class, "numpy", "multiply", new double[] { 1, 2, 3 }, 2.0);
 		assertThat(dot).containsExactly(2, 4, 6);
+	}
+
+	@Test
+	void byteBuffersArriveAsByteMemoryviewsOfTheirRemainingBytes() {
+		ByteBuffer direct = ByteBuffer.allocateDirect(8);
+		direct.put(new byte[] { 1, 2, 3, 4, 5 }).flip().position(1);
+		ByteBuffer heap = ByteBuffer.wrap(new byte[] { 9, 8, 7, 6 }, 1, 2);
+		for (ByteBuffer buffer : List.of(direct, heap, direct.asReadOnlyBuffer(), heap.asReadOnlyBuffer(),
+				ByteBuffer.allocateDirect(0))) {
+			int position = buffer.position();
+			session.set("bb", buffer);
+			byte[] expected = new byte[buffer.remaining()];
+			buffer.duplicate().get(expected);
+			assertThat(session.eval("[type(bb).__name__, bb.format, bb.readonly, bytes(bb)]"))
+				.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+				.startsWith("memoryview", "B", false)
+				.last()
+				.isEqualTo(expected);
+			assertThat(buffer.position()).isEqualTo(position);
+		}
+		assertThat(session.eval("np.asarray(bb).dtype.name", String.class)).isEqualTo("uint8");
+	}
+
+	@Test
+	void byteArraysArriveAsBytesAndLargeArraysCrossWhole() {
+		byte[] bytes = new byte[3_000_000];
+		for (int i = 0; i < bytes.length; i++) {
+			bytes[i] = (byte) (i * 31);
+		}
+		session.set("b", bytes);
+		assertThat(session.eval("type(b).__name__ == 'bytes' and len(b) == 3_000_000 and b[1] == 31 and b[-1] == "
+				+ "(2_999_999 * 31) % 256", Boolean.class)).isTrue();
+		assertThat(session.eval("b", byte[].class)).isEqualTo(bytes);
+		double[] doubles = new double[1_000_000];
+		for (int i = 0; i < doubles.length; i++) {
+			doubles[i] = i * 0.25;
+		}
+		session.set("d", doubles);
+		assertThat(session.eval("d", double[].class)).isEqualTo(doubles);
+		assertThat(session.eval("array.array('d', d)", double[].class)).isEqualTo(doubles);
 	}
 
 }

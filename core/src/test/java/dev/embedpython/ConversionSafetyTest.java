@@ -9,10 +9,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.embedpython.convert.ConversionPaths;
+import dev.embedpython.convert.ConversionPaths.Path;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -20,11 +27,17 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * Converting a Python value to Java may run Python code (a {@code set} subclass's {@code __iter__}, a destructor),
  * and that code may change the containers being converted. The result is the value as it was when the conversion
- * of each container began (a snapshot), never a crash. Scenarios that crashed the JVM run in a child JVM. Runs on
- * 3.14 and 3.13.
+ * of each container began (a snapshot), never a crash. Scenarios that crashed the JVM run in a child JVM. Every
+ * scenario runs with containers on the per-object path and with the bulk path allowed. Runs on 3.14 and 3.13.
  */
 @Tag("runtime-parity")
+@ParameterizedClass
+@EnumSource(value = Path.class, names = { "PER_OBJECT", "BULK" })
 class ConversionSafetyTest {
+
+	/** The path containers take: every test runs on both. */
+	@Parameter
+	Path path;
 
 	private static final Duration CHILD_DEADLINE = Duration.ofSeconds(60);
 
@@ -42,6 +55,16 @@ class ConversionSafetyTest {
 	static void stop() {
 		pool.close();
 		runtime.close();
+	}
+
+	@BeforeEach
+	void usePath() {
+		ConversionPaths.use(this.path);
+	}
+
+	@AfterEach
+	void useDefaultPath() {
+		ConversionPaths.use(Path.AUTO);
 	}
 
 	@Test
@@ -79,8 +102,8 @@ class ConversionSafetyTest {
 		runScenario("java-list-size-overstated");
 	}
 
-	private static void runScenario(String name) {
-		ChildJvm.Result result = ChildJvm.run(Scenario.class, CHILD_DEADLINE, name).assertClean();
+	private void runScenario(String name) {
+		ChildJvm.Result result = ChildJvm.run(Scenario.class, CHILD_DEADLINE, name, this.path.name()).assertClean();
 		assertThat(result.output()).contains("scenario " + name + " converted as expected");
 	}
 
@@ -188,6 +211,7 @@ class ConversionSafetyTest {
 
 		public static void main(String[] args) {
 			String name = args[0];
+			ConversionPaths.use(Path.valueOf(args[1]));
 			String code;
 			String variable; // null: call described(a List whose size() says 5 but that has 2 items)
 			Object expected;

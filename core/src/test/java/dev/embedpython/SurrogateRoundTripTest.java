@@ -7,12 +7,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import dev.embedpython.convert.ConversionPaths;
+import dev.embedpython.convert.ConversionPaths.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -20,10 +25,16 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /**
  * Strings cross exactly in both directions with CPython's {@code surrogatepass} semantics: a lone surrogate
  * {@code char} in Java is the lone surrogate code point in Python and back; a valid pair is one supplementary code
- * point. Runs on 3.14 and 3.13.
+ * point; containers on the per-object path and on the bulk path. Runs on 3.14 and 3.13.
  */
 @Tag("runtime-parity")
+@ParameterizedClass
+@EnumSource(value = Path.class, names = { "PER_OBJECT", "BULK" })
 class SurrogateRoundTripTest {
+
+	/** The path containers take: every test runs on both. */
+	@Parameter
+	Path path;
 
 	/** Lone surrogates in every position, high and low, next to ASCII, non-ASCII, NUL and valid pairs. */
 	private static final List<String> CASES = List.of("\ud800", "\udc00", "\udbff", "\udfff", "\ud800abc",
@@ -56,6 +67,7 @@ class SurrogateRoundTripTest {
 
 	@BeforeEach
 	void acquire() {
+		ConversionPaths.use(this.path);
 		this.session = pool.acquire();
 		this.session.exec("""
 				def ident(x):
@@ -80,6 +92,7 @@ class SurrogateRoundTripTest {
 
 	@AfterEach
 	void release() {
+		ConversionPaths.use(Path.AUTO);
 		this.session.close();
 	}
 

@@ -9,21 +9,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.embedpython.convert.ConversionPaths;
+import dev.embedpython.convert.ConversionPaths.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Every value type round-trips Java → Python → Java, checked on the Python side too. Runs on 3.14 and 3.13.
+ * Every value type round-trips Java → Python → Java, checked on the Python side too, with containers on the
+ * per-object path and on the bulk path. Runs on 3.14 and 3.13.
  */
 @Tag("runtime-parity")
+@ParameterizedClass
+@EnumSource(value = Path.class, names = { "PER_OBJECT", "BULK" })
 class ValueConversionTest {
+
+	/** The path containers take: every test runs on both. */
+	@Parameter
+	Path path;
 
 	private static PythonRuntime runtime;
 
@@ -45,12 +57,14 @@ class ValueConversionTest {
 
 	@BeforeEach
 	void acquire() {
+		ConversionPaths.use(this.path);
 		this.session = pool.acquire();
 		this.session.exec("def ident(x):\n    return x\n\ndef kind(x):\n    return type(x).__name__\n");
 	}
 
 	@AfterEach
 	void release() {
+		ConversionPaths.use(Path.AUTO);
 		this.session.close();
 	}
 
@@ -114,6 +128,13 @@ class ValueConversionTest {
 		assertThat(this.session.eval("'\\U0001d11e'", String.class)).isEqualTo("𝄞");
 		this.session.set("name", "héllo ☃");
 		assertThat(this.session.get("name", String.class)).isEqualTo("héllo ☃");
+		// Long texts of each width cross in chunks.
+		for (String longText : List.of("a".repeat(200_001), "\u00e9" + "a".repeat(200_000) + "\u00ff",
+				"\u2603".repeat(150_000) + "x", "\ud83d\ude00".repeat(70_000))) {
+			assertThat(roundTrip(longText, "str")).isEqualTo(longText);
+			this.session.set("t", longText);
+			assertThat(this.session.eval("len(t)", Long.class)).isEqualTo(longText.codePointCount(0, longText.length()));
+		}
 	}
 
 	@Test
@@ -217,6 +238,35 @@ class ValueConversionTest {
 			.isThrownBy(() -> this.session.eval("None", long.class))
 			.withMessageContaining("None");
 		assertThat(this.session.eval("None", Long.class)).isNull();
+	}
+
+	@Test
+	void buffersToPrimitiveArraysInOneCopyWithClearErrors() {
+		this.session.exec("import array");
+		assertThat(this.session.eval("array.array('d', [1.5, -0.0, 2.5])", double[].class)).containsExactly(1.5, -0.0,
+				2.5);
+		assertThat(this.session.eval("memoryview(array.array('q', [2**40, -1]))", long[].class))
+			.containsExactly(1L << 40, -1L);
+		assertThat(this.session.eval("array.array('f', [0.5])", float[].class)).containsExactly(0.5f);
+		assertThat(this.session.eval("bytearray(b'\\x01\\xff')", byte[].class)).containsExactly(1, -1);
+		this.session.set("d", new double[] { 1.5, 2.5 });
+		assertThat(this.session.eval("(type(d).__name__, d.format, d.tolist())"))
+			.isEqualTo(List.of("memoryview", "d", List.of(1.5, 2.5)));
+		this.session.set("i", new int[] { 7, -8 });
+		assertThat(this.session.eval("i", int[].class)).containsExactly(7, -8);
+		this.session.set("bb", java.nio.ByteBuffer.wrap(new byte[] { 1, 2, 3 }, 1, 2));
+		assertThat(this.session.eval("(type(bb).__name__, bb.format)")).isEqualTo(List.of("memoryview", "B"));
+		assertThat(this.session.eval("bytes(bb)", byte[].class)).containsExactly(2, 3);
+		assertThatExceptionOfType(PythonConversionException.class)
+			.isThrownBy(() -> this.session.eval("memoryview(array.array('d', range(6)))[::2]", double[].class))
+			.withMessageContaining("non-contiguous");
+		assertThatExceptionOfType(PythonConversionException.class)
+			.isThrownBy(() -> this.session.eval("array.array('i', [1, 2])", double[].class))
+			.withMessageContaining("format 'i' with 4-byte items")
+			.withMessageContaining("8-byte floats");
+		assertThatExceptionOfType(PythonConversionException.class)
+			.isThrownBy(() -> this.session.eval("[1.0, 2.0]", double[].class))
+			.withMessageContaining("exports no buffer");
 	}
 
 	@Test

@@ -40,6 +40,10 @@ class VirtualThreadTest {
 							+ "def add(a, b):\n    return a + b\n")
 					.build());
 				Recording recording = new Recording()) {
+			// The test's own helper is initialized here, not by the first virtual threads: a virtual thread that
+			// waits for another's class initialization pins its carrier, which is not the engine's doing.
+			long testThread = NativeThreads.currentId();
+			assertThat(testThread).isPositive();
 			// Every pinning of a carrier, however short: parking in a native frame or while holding a monitor.
 			recording.enable(PINNED).withThreshold(Duration.ZERO).withStackTrace();
 			recording.start();

@@ -16,7 +16,7 @@ import dev.embedpython.RuntimeOptions;
 
 /**
  * Starts the process-wide {@link PythonRuntime} once per benchmark JVM, with the directory holding
- * {@code benchbench.py} on {@code sys.path}. Reference counted so that several JMH states can share it.
+ * {@code benchbench.py} and {@code conversionbench.py} on {@code sys.path}. Reference counted so that several JMH states can share it.
  * <p>
  * System property {@code embedpython.cacheDir} overrides where the bundled runtime is extracted.
  */
@@ -24,6 +24,9 @@ final class PythonFixture {
 
 	/** The Python module with the benchmarked functions. */
 	static final String MODULE = "benchbench";
+
+	/** The Python module with the data and functions of the conversion benchmark. */
+	static final String CONVERSION_MODULE = "conversionbench";
 
 	private static PythonRuntime runtime;
 
@@ -38,11 +41,13 @@ final class PythonFixture {
 		if (references++ == 0) {
 			try {
 				moduleDir = Files.createTempDirectory("embedpython-bench");
-				try (InputStream in = PythonFixture.class.getResourceAsStream(MODULE + ".py")) {
-					if (in == null) {
-						throw new IllegalStateException(MODULE + ".py missing from the benchmark jar");
+				for (String module : new String[] { MODULE, CONVERSION_MODULE }) {
+					try (InputStream in = PythonFixture.class.getResourceAsStream(module + ".py")) {
+						if (in == null) {
+							throw new IllegalStateException(module + ".py missing from the benchmark jar");
+						}
+						Files.copy(in, moduleDir.resolve(module + ".py"), StandardCopyOption.REPLACE_EXISTING);
 					}
-					Files.copy(in, moduleDir.resolve(MODULE + ".py"), StandardCopyOption.REPLACE_EXISTING);
 				}
 			}
 			catch (IOException ex) {

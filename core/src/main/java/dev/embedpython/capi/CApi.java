@@ -33,6 +33,15 @@ abstract class CApi {
 	/** Copy {@code length} bytes from an address. */
 	abstract byte[] getBytes(long address, int length);
 
+	/** The 4-byte word at an address. */
+	abstract int getInt(long address);
+
+	/** Copy elements from an address into a primitive array (see {@link CPython#copyToArray}). */
+	abstract void copyToArray(long address, Object array, int index, int count);
+
+	/** Copy elements of a primitive array to an address (see {@link CPython#copyFromArray}). */
+	abstract void copyFromArray(Object array, int index, int count, long address);
+
 	// Lifecycle and thread states (init.html)
 
 	abstract int Py_IsInitialized();
@@ -99,7 +108,7 @@ abstract class CApi {
 
 	abstract long PyUnicode_AsUTF8AndSize(long object, long size);
 
-	abstract long PyBytes_FromStringAndSize(byte[] bytes, long size);
+	abstract long PyBytes_FromStringAndSize(byte @Nullable [] bytes, long size);
 
 	abstract long PyBytes_AsString(long object);
 
@@ -210,5 +219,17 @@ abstract class CApi {
 	abstract long PyUnicode_AsUCS4(long object, int[] buffer, long size, int copyNull);
 
 	abstract long PyUnicode_FromKindAndData(int kind, int[] buffer, long size);
+
+	// Added for bulk conversion (issue 11)
+
+	abstract long PyMarshal_WriteObjectToString(long object, int version);
+
+	abstract long PyMarshal_ReadObjectFromString(long data, long size);
+
+	abstract int Py_GetRecursionLimit();
+
+	abstract void Py_SetRecursionLimit(int limit);
+
+	abstract long PyUnicode_New(long size, int maxchar);
 
 }

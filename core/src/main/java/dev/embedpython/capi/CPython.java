@@ -307,7 +307,7 @@ public final class CPython {
 		return Bound.API.PyUnicode_AsUTF8AndSize(object, size);
 	}
 
-	public static long PyBytes_FromStringAndSize(byte[] bytes, long size) {
+	public static long PyBytes_FromStringAndSize(byte @Nullable [] bytes, long size) {
 		return Bound.API.PyBytes_FromStringAndSize(bytes, size);
 	}
 
@@ -523,6 +523,83 @@ public final class CPython {
 
 	public static long PyUnicode_FromKindAndData(int kind, int[] buffer, long size) {
 		return Bound.API.PyUnicode_FromKindAndData(kind, buffer, size);
+	}
+
+	// Added for bulk conversion (issue 11)
+
+	/** {@code Py_MARSHAL_VERSION} 4: the newest format that 3.13 writes and 3.14 reads and writes. */
+	public static final int MARSHAL_VERSION = 4;
+
+	public static long PyMarshal_WriteObjectToString(long object, int version) {
+		return Bound.API.PyMarshal_WriteObjectToString(object, version);
+	}
+
+	public static long PyMarshal_ReadObjectFromString(long data, long size) {
+		return Bound.API.PyMarshal_ReadObjectFromString(data, size);
+	}
+
+	public static int Py_GetRecursionLimit() {
+		return Bound.API.Py_GetRecursionLimit();
+	}
+
+	public static void Py_SetRecursionLimit(int limit) {
+		Bound.API.Py_SetRecursionLimit(limit);
+	}
+
+	public static long PyUnicode_New(long size, int maxchar) {
+		return Bound.API.PyUnicode_New(size, maxchar);
+	}
+
+	/**
+	 * The 8-byte word at an address (FFM: a plain load; JNA: one JNI call).
+	 * @param address the address
+	 * @return the word
+	 */
+	public static long getLong(long address) {
+		return Bound.API.getLong(address);
+	}
+
+	/**
+	 * The 4-byte word at an address.
+	 * @param address the address
+	 * @return the word
+	 */
+	public static int getInt(long address) {
+		return Bound.API.getInt(address);
+	}
+
+	/**
+	 * Copy {@code count} elements from native memory into a Java primitive array, in one copy: a {@code char[]} takes
+	 * 2-byte units (UTF-16 or UCS-2), the other arrays their own element size, in the machine's byte order.
+	 * @param address the first element
+	 * @param array a {@code byte[]}, {@code char[]}, {@code short[]}, {@code int[]}, {@code long[]}, {@code float[]}
+	 * or {@code double[]}
+	 * @param index the first array index written
+	 * @param count the number of elements
+	 */
+	public static void copyToArray(long address, Object array, int index, int count) {
+		Bound.API.copyToArray(address, array, index, count);
+	}
+
+	/**
+	 * Copy {@code count} elements of a Java primitive array into native memory, in one copy (see
+	 * {@link #copyToArray}).
+	 * @param array the array
+	 * @param index the first array index read
+	 * @param count the number of elements
+	 * @param address where the first element goes
+	 */
+	public static void copyFromArray(Object array, int index, int count, long address) {
+		Bound.API.copyFromArray(array, index, count, address);
+	}
+
+	/**
+	 * The address of a direct buffer's memory (its element 0, whatever its position).
+	 * @param buffer a direct buffer
+	 * @return the address
+	 */
+	public static long address(java.nio.Buffer buffer) {
+		return Pointer.nativeValue(com.sun.jna.Native.getDirectBufferPointer(buffer));
 	}
 
 	/**

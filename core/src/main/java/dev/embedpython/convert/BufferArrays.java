@@ -1,5 +1,6 @@
 package dev.embedpython.convert;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import com.sun.jna.Memory;
@@ -23,9 +24,11 @@ import dev.embedpython.capi.RaisedError;
  * byte order other than the machine's — fails with a {@link PythonConversionException} that says what was found and
  * what was expected; nothing is converted element by element.
  * <p>
- * Java to Python: {@code double[]}, {@code float[]}, {@code long[]}, {@code int[]}, {@code short[]} become a
- * writable {@code memoryview} of a new {@code bytearray} with the matching format ({@code d f q i h}), which
- * {@code numpy.asarray} takes without another copy. ({@code byte[]} stays {@code bytes}.)
+ * Java to Python, in one copy: {@code double[]}, {@code float[]}, {@code long[]}, {@code int[]}, {@code short[]}
+ * become a writable {@code memoryview} of a new {@code bytearray} with the matching format ({@code d f q i h}),
+ * which {@code numpy.asarray} takes without another copy; a {@link ByteBuffer} (its bytes from position to limit,
+ * direct or not) becomes one with format {@code B}. A {@code byte[]} stays {@code bytes}, copied straight into the
+ * new object.
  * <p>
  * Thread contract: the caller holds an attached thread state of the interpreter that owns the objects.
  */
@@ -50,6 +53,9 @@ public final class BufferArrays {
 	private static final int PYBUF_RECORDS_RO = 0x001C;
 
 	private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+	/** One {@code Py_buffer} per thread: a request fills it and releases it before the next one. */
+	private static final ThreadLocal<Memory> VIEWS = ThreadLocal.withInitial(() -> new Memory(VIEW_SIZE));
 
 	private BufferArrays() {
 	}
@@ -103,17 +109,6 @@ public final class BufferArrays {
 			return java.lang.reflect.Array.newInstance(this.type, length);
 		}
 
-		void read(Pointer pointer, long offset, Object array, int length) {
-			switch (this) {
-				case DOUBLE -> pointer.read(offset, (double[]) array, 0, length);
-				case FLOAT -> pointer.read(offset, (float[]) array, 0, length);
-				case LONG -> pointer.read(offset, (long[]) array, 0, length);
-				case INT -> pointer.read(offset, (int[]) array, 0, length);
-				case SHORT -> pointer.read(offset, (short[]) array, 0, length);
-				case BYTE -> pointer.read(offset, (byte[]) array, 0, length);
-			}
-		}
-
 	}
 
 	/**
@@ -143,29 +138,30 @@ public final class BufferArrays {
 		boolean twoD = type.getComponentType().isArray();
 		Element element = Element.of(twoD ? type.getComponentType().getComponentType() : type.getComponentType());
 		int dimensions = twoD ? 2 : 1;
-		try (Memory view = new Memory(VIEW_SIZE)) {
-			view.clear();
-			long address = Pointer.nativeValue(view);
-			if (CPython.PyObject_GetBuffer(object, address, PYBUF_RECORDS_RO) != 0) {
-				RaisedError cause = PythonErrors.fetch();
-				throw new PythonConversionException("Cannot convert Python " + typeName(object) + " to "
-						+ type.getSimpleName() + ": it exports no buffer (" + cause.describe() + "); expected a "
-						+ "C-contiguous " + dimensions + "-dimensional buffer of " + element.description
-						+ ", such as a numpy array, array.array or memoryview");
-			}
-			try {
-				return copy(object, type, element, dimensions, view);
-			}
-			finally {
-				CPython.PyBuffer_Release(address);
-			}
+		Memory view = VIEWS.get();
+		view.clear();
+		long address = Pointer.nativeValue(view);
+		if (CPython.PyObject_GetBuffer(object, address, PYBUF_RECORDS_RO) != 0) {
+			RaisedError cause = PythonErrors.fetch();
+			throw new PythonConversionException("Cannot convert Python " + typeName(object) + " to "
+					+ type.getSimpleName() + ": it exports no buffer (" + cause.describe() + "); expected a "
+					+ "C-contiguous " + dimensions + "-dimensional buffer of " + element.description
+					+ ", such as a numpy array, array.array or memoryview");
+		}
+		try {
+			long[] fields = new long[VIEW_SIZE / 8];
+			CPython.copyToArray(address, fields, 0, fields.length);
+			return copy(object, type, element, dimensions, address, fields);
+		}
+		finally {
+			CPython.PyBuffer_Release(address);
 		}
 	}
 
-	private static Object copy(long object, Class<?> type, Element element, int dimensions, Memory view) {
-		int ndim = view.getInt(NDIM);
-		long itemsize = view.getLong(ITEMSIZE);
-		long formatAddress = view.getLong(FORMAT);
+	private static Object copy(long object, Class<?> type, Element element, int dimensions, long view, long[] fields) {
+		int ndim = (int) (fields[NDIM / 8] >>> 32);
+		long itemsize = fields[ITEMSIZE / 8];
+		long formatAddress = fields[FORMAT / 8];
 		String format = (formatAddress == 0) ? "B"
 				: new Pointer(formatAddress).getString(0, StandardCharsets.US_ASCII.name());
 		String letters = format;
@@ -184,12 +180,12 @@ public final class BufferArrays {
 		if (ndim != dimensions) {
 			throw mismatch(object, type, found, expected);
 		}
-		if (CPython.PyBuffer_IsContiguous(Pointer.nativeValue(view), (byte) 'C') != 1) {
+		if (CPython.PyBuffer_IsContiguous(view, (byte) 'C') != 1) {
 			throw mismatch(object, type, found.replace("a " + ndim, "a non-contiguous " + ndim), expected
 					+ " (numpy.ascontiguousarray makes one)");
 		}
-		Pointer data = new Pointer(view.getLong(BUF));
-		long count = view.getLong(LEN) / itemsize;
+		long data = fields[BUF / 8];
+		long count = fields[LEN / 8] / itemsize;
 		if (dimensions == 1) {
 			if (count > MAX_ARRAY) {
 				throw new PythonConversionException("Python " + typeName(object) + " of " + count + " items is too "
@@ -197,13 +193,13 @@ public final class BufferArrays {
 			}
 			Object array = element.newArray((int) count);
 			if (count > 0) {
-				element.read(data, 0, array, (int) count);
+				CPython.copyToArray(data, array, 0, (int) count);
 			}
 			return array;
 		}
-		Pointer shape = new Pointer(view.getLong(SHAPE));
-		long rows = shape.getLong(0);
-		long columns = shape.getLong(8);
+		long shape = fields[SHAPE / 8];
+		long rows = CPython.getLong(shape);
+		long columns = CPython.getLong(shape + 8);
 		if (rows > MAX_ARRAY || columns > MAX_ARRAY) {
 			throw new PythonConversionException("Python " + typeName(object) + " of shape (" + rows + ", " + columns
 					+ ") is too large for a Java " + type.getSimpleName());
@@ -212,7 +208,7 @@ public final class BufferArrays {
 		for (int row = 0; row < rows; row++) {
 			Object array = element.newArray((int) columns);
 			if (columns > 0) {
-				element.read(data, row * columns * itemsize, array, (int) columns);
+				CPython.copyToArray(data + row * columns * itemsize, array, 0, (int) columns);
 			}
 			result[row] = array;
 		}
@@ -229,60 +225,111 @@ public final class BufferArrays {
 	}
 
 	/**
-	 * Whether a Java value is a primitive array that {@link #toPython} converts.
+	 * Whether a Java value is a primitive array or buffer that {@link #toPython} converts.
 	 * @param value the value
-	 * @return {@code true} for {@code double[], float[], long[], int[], short[]}
+	 * @return {@code true} for {@code double[], float[], long[], int[], short[]} and {@link ByteBuffer}
 	 */
 	static boolean isPrimitiveArray(Object value) {
 		return value instanceof double[] || value instanceof float[] || value instanceof long[]
-				|| value instanceof int[] || value instanceof short[];
+				|| value instanceof int[] || value instanceof short[] || value instanceof ByteBuffer;
 	}
 
 	/**
-	 * A writable {@code memoryview} over a new {@code bytearray} holding a copy of a primitive array.
+	 * A {@code bytes} holding a copy of a Java array, copied straight into the new object.
+	 * @param bytes the array
+	 * @return a new reference
+	 */
+	static long toPythonBytes(byte[] bytes) {
+		if (!ObjectLayout.verified()) {
+			return PythonErrors.check(CPython.PyBytes_FromStringAndSize(bytes, bytes.length));
+		}
+		// PyBytes_FromStringAndSize(NULL, n) makes an uninitialized object to fill (bytes.html); JNA passes the null
+		// array as NULL.
+		long object = PythonErrors.check(CPython.PyBytes_FromStringAndSize(null, bytes.length));
+		if (bytes.length > 0) {
+			CPython.copyFromArray(bytes, 0, bytes.length, object + ObjectLayout.BYTES_DATA);
+		}
+		return object;
+	}
+
+	/**
+	 * A writable {@code memoryview} over a new {@code bytearray} holding a copy of a primitive array or of a buffer's
+	 * remaining bytes.
 	 * @param value a value for which {@link #isPrimitiveArray} is true
 	 * @return a new reference
 	 */
 	static long toPython(Object value) {
-		Element element = Element.of(value.getClass().getComponentType());
-		int length = java.lang.reflect.Array.getLength(value);
-		long bytes = (long) length * element.size;
-		long bytearray = PythonErrors.check(CPython.PyByteArray_FromStringAndSize(0, bytes));
+		char format;
+		long size;
+		if (value instanceof ByteBuffer buffer) {
+			format = 'B';
+			size = buffer.remaining();
+		}
+		else {
+			Element element = Element.of(value.getClass().getComponentType());
+			format = element.format;
+			size = (long) java.lang.reflect.Array.getLength(value) * element.size;
+		}
+		long bytearray;
+		if (value instanceof ByteBuffer buffer && buffer.isDirect()) {
+			// CPython copies the bytes from the buffer's memory itself.
+			bytearray = PythonErrors.check(
+					CPython.PyByteArray_FromStringAndSize(CPython.address(buffer) + buffer.position(), size));
+		}
+		else {
+			bytearray = PythonErrors.check(CPython.PyByteArray_FromStringAndSize(0, size));
+		}
 		try {
-			if (length > 0) {
-				Pointer data = new Pointer(PythonErrors.check(CPython.PyByteArray_AsString(bytearray)));
-				switch (element) {
-					case DOUBLE -> data.write(0, (double[]) value, 0, length);
-					case FLOAT -> data.write(0, (float[]) value, 0, length);
-					case LONG -> data.write(0, (long[]) value, 0, length);
-					case INT -> data.write(0, (int[]) value, 0, length);
-					case SHORT -> data.write(0, (short[]) value, 0, length);
-					case BYTE -> data.write(0, (byte[]) value, 0, length);
-				}
-			}
-			long bytesView = PythonErrors.check(CPython.PyMemoryView_FromObject(bytearray));
-			try {
-				long cast = PythonErrors.check(CPython.PyObject_GetAttrString(bytesView, PythonErrors.cstring("cast")));
-				try {
-					byte[] letter = { (byte) element.format };
-					long format = PythonErrors.check(CPython.PyUnicode_FromStringAndSize(letter, 1));
-					try {
-						return PythonErrors.check(CPython.PyObject_CallOneArg(cast, format));
-					}
-					finally {
-						CPython.Py_DecRef(format);
+			if (size > 0) {
+				long data = PythonErrors.check(CPython.PyByteArray_AsString(bytearray));
+				if (value instanceof ByteBuffer buffer) {
+					if (!buffer.isDirect()) {
+						copyHeapBuffer(buffer, data);
 					}
 				}
-				finally {
-					CPython.Py_DecRef(cast);
+				else {
+					CPython.copyFromArray(value, 0, java.lang.reflect.Array.getLength(value), data);
 				}
 			}
-			finally {
-				CPython.Py_DecRef(bytesView);
-			}
+			return castMemoryView(bytearray, format);
 		}
 		finally {
 			CPython.Py_DecRef(bytearray);
+		}
+	}
+
+	private static void copyHeapBuffer(ByteBuffer buffer, long data) {
+		if (buffer.hasArray()) {
+			CPython.copyFromArray(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining(), data);
+		}
+		else {
+			// A read-only heap buffer hides its array.
+			byte[] copy = new byte[buffer.remaining()];
+			buffer.duplicate().get(copy);
+			CPython.copyFromArray(copy, 0, copy.length, data);
+		}
+	}
+
+	private static long castMemoryView(long bytearray, char format) {
+		long bytesView = PythonErrors.check(CPython.PyMemoryView_FromObject(bytearray));
+		try {
+			long cast = PythonErrors.check(CPython.PyObject_GetAttrString(bytesView, PythonErrors.cstring("cast")));
+			try {
+				byte[] letter = { (byte) format };
+				long formatObject = PythonErrors.check(CPython.PyUnicode_FromStringAndSize(letter, 1));
+				try {
+					return PythonErrors.check(CPython.PyObject_CallOneArg(cast, formatObject));
+				}
+				finally {
+					CPython.Py_DecRef(formatObject);
+				}
+			}
+			finally {
+				CPython.Py_DecRef(cast);
+			}
+		}
+		finally {
+			CPython.Py_DecRef(bytesView);
 		}
 	}
 

@@ -1,7 +1,6 @@
 package dev.embedpython.convert;
 
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -20,11 +19,53 @@ import org.jspecify.annotations.Nullable;
 /**
  * Converts values between Java and Python, recursively, by value.
  * <p>
- * Thread contract: stateless apart from immutable addresses; call with an attached thread state of the interpreter
- * that owns (or will own) the objects. Every {@code PyObject*} it creates is either returned as a new reference or
- * released before it returns, also on failure.
+ * Containers of exact built-in types take the bulk path ({@link MarshalTransfer}: a constant number of native calls
+ * for the whole container); everything it does not carry — subclasses, objects with behaviour of their own, Java
+ * arrays inside collections — takes the per-object path below, with the results and errors it always had. Strings
+ * cross in CPython's own representation ({@link StringObjects}), primitive arrays and buffers in one copy
+ * ({@link BufferArrays}).
+ * <p>
+ * Thread contract: stateless apart from immutable addresses and per-thread buffers; call with an attached thread
+ * state of the interpreter that owns (or will own) the objects. Every {@code PyObject*} it creates is either
+ * returned as a new reference or released before it returns, also on failure.
  */
 public final class ValueConverter {
+
+	/** Which path converts a container. */
+	enum ContainerPath {
+
+		/** Bulk from {@link #BULK_MIN_TO_JAVA} or {@link #BULK_MIN_TO_PYTHON} items (any Python set). */
+		AUTO,
+
+		/** Never bulk: the per-object path for everything (tests compare both paths). */
+		PER_OBJECT,
+
+		/** Bulk for every container it may carry, whatever its size; per object for what it does not carry. */
+		BULK,
+
+		/** As {@link #BULK}, but a container the bulk path does not carry is an error (tests prove coverage). */
+		BULK_ONLY
+
+	}
+
+	/**
+	 * The path containers take; {@link ContainerPath#AUTO} except in tests. A JVM-wide switch, because the runtime is
+	 * JVM-wide.
+	 */
+	static volatile ContainerPath containerPath = ContainerPath.AUTO;
+
+	/**
+	 * The smallest Python container the bulk path converts in {@link ContainerPath#AUTO}: it costs about seven native
+	 * calls whatever the size, the per-object path one to three per item; measured, the bulk path is ahead from three
+	 * or four items.
+	 */
+	static final int BULK_MIN_TO_JAVA = 4;
+
+	/**
+	 * The smallest Java collection or map the bulk path converts in {@link ContainerPath#AUTO}: two native calls
+	 * whatever the size; measured, it is ahead from two items.
+	 */
+	static final int BULK_MIN_TO_PYTHON = 2;
 
 	private static final int MAX_DEPTH = 256;
 
@@ -62,6 +103,26 @@ public final class ValueConverter {
 		return toPython(value, 0);
 	}
 
+	/**
+	 * A collection or map in bulk, if the path allows it and the bulk path carries it.
+	 * @return a new reference, or 0 for the per-object path
+	 */
+	private static long toPythonInBulk(Object container) {
+		ContainerPath path = containerPath;
+		if (path == ContainerPath.PER_OBJECT || (path == ContainerPath.AUTO && size(container) < BULK_MIN_TO_PYTHON)) {
+			return 0;
+		}
+		long object = MarshalTransfer.toPython(container);
+		if (object == 0 && path == ContainerPath.BULK_ONLY) {
+			throw new IllegalStateException("The bulk path did not carry a Java " + container.getClass().getName());
+		}
+		return object;
+	}
+
+	private static int size(Object container) {
+		return (container instanceof Map<?, ?> map) ? map.size() : ((Collection<?>) container).size();
+	}
+
 	private long toPython(@Nullable Object value, int depth) {
 		if (depth > MAX_DEPTH) {
 			throw new PythonConversionException(
@@ -71,7 +132,7 @@ public final class ValueConverter {
 			return this.types.none();
 		}
 		if (value instanceof String string) {
-			return toPythonString(string);
+			return StringObjects.toPython(string);
 		}
 		if (value instanceof Boolean bool) {
 			// Immortal (3.12+): a "new reference" needs no increment.
@@ -94,7 +155,14 @@ public final class ValueConverter {
 			return PythonErrors.check(CPython.PyLong_FromString(PythonErrors.cstring(big.toString(16)), 0, 16));
 		}
 		if (value instanceof byte[] bytes) {
-			return PythonErrors.check(CPython.PyBytes_FromStringAndSize(bytes, bytes.length));
+			return BufferArrays.toPythonBytes(bytes);
+		}
+		if (depth == 0 && (value instanceof List<?> || value instanceof Map<?, ?> || value instanceof Set<?>)) {
+			// Only at the top (after the scalars: an interface check that fails costs more than a class check).
+			long object = toPythonInBulk(value);
+			if (object != 0) {
+				return object;
+			}
 		}
 		if (value instanceof List<?> list) {
 			// One consistent copy: a list whose iteration yields fewer items than size() said (changed by another
@@ -162,37 +230,7 @@ public final class ValueConverter {
 		}
 		throw new PythonConversionException("Cannot convert Java " + value.getClass().getName()
 				+ " to Python: supported are null, Boolean, Integer, Long, Short, Byte, BigInteger, Double, Float, "
-				+ "String, byte[], double[], float[], long[], int[], short[], List, Map and Set");
-	}
-
-	/**
-	 * Create a {@code str} with exactly the text of a Java string. Java's UTF-8 encoder replaces a lone surrogate with
-	 * {@code ?}, so text with one is passed as code points instead ({@code surrogatepass} semantics: the {@code char}
-	 * U+D800 becomes the code point U+D800; a valid pair becomes its supplementary code point).
-	 */
-	private static long toPythonString(String text) {
-		if (!hasLoneSurrogate(text)) {
-			byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-			return PythonErrors.check(CPython.PyUnicode_FromStringAndSize(utf8, utf8.length));
-		}
-		int[] codePoints = text.codePoints().toArray();
-		return PythonErrors.check(
-				CPython.PyUnicode_FromKindAndData(CPython.UNICODE_4BYTE_KIND, codePoints, codePoints.length));
-	}
-
-	private static boolean hasLoneSurrogate(String text) {
-		for (int i = 0, length = text.length(); i < length; i++) {
-			char c = text.charAt(i);
-			if (Character.isSurrogate(c)) {
-				if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
-					i++;
-				}
-				else {
-					return true;
-				}
-			}
-		}
-		return false;
+				+ "String, byte[], double[], float[], long[], int[], short[], ByteBuffer, List, Map and Set");
 	}
 
 	/**
@@ -214,7 +252,7 @@ public final class ValueConverter {
 	 * @throws PythonConversionException naming the Python type for unsupported objects
 	 */
 	public @Nullable Object toJava(long object) {
-		return toJava(object, 0);
+		return toJava(object, 0, true);
 	}
 
 	/**
@@ -235,7 +273,11 @@ public final class ValueConverter {
 		return coerce(toJava(object), type);
 	}
 
-	private @Nullable Object toJava(long object, int depth) {
+	/**
+	 * @param bulk whether the bulk path may convert this object's containers: not below a container it already
+	 * declined, so that no object is serialized twice
+	 */
+	private @Nullable Object toJava(long object, int depth, boolean bulk) {
 		if (depth > MAX_DEPTH) {
 			throw new PythonConversionException(
 					"Python value nested deeper than " + MAX_DEPTH + " levels (a self-referencing container?)");
@@ -246,18 +288,29 @@ public final class ValueConverter {
 		}
 		// Exact built-in containers by pointer first; subclasses by the type's flags.
 		long type = CPython.typeOf(object);
+		boolean tryBulk = bulk && takesBulkPath(object, type);
+		if (tryBulk) {
+			Object value = MarshalTransfer.toJava(object, depth);
+			if (value != MarshalReader.NOT_CARRIED) {
+				return value;
+			}
+			if (containerPath == ContainerPath.BULK_ONLY) {
+				throw new IllegalStateException("The bulk path did not carry a Python " + pythonTypeName(type));
+			}
+		}
+		boolean childBulk = bulk && !tryBulk;
 		if (type == this.types.dictType()) {
-			return toJavaMap(object, depth);
+			return toJavaMap(object, depth, childBulk);
 		}
 		if (type == this.types.listType()) {
-			return toJavaList(object, depth);
+			return toJavaList(object, depth, childBulk);
 		}
 		if (type == this.types.tupleType()) {
-			return toJavaTuple(object, depth);
+			return toJavaTuple(object, depth, childBulk);
 		}
 		long flags = CPython.PyType_GetFlags(type);
 		if ((flags & CPython.TPFLAGS_UNICODE_SUBCLASS) != 0) {
-			return toJavaString(object);
+			return StringObjects.toJava(object);
 		}
 		if ((flags & CPython.TPFLAGS_LONG_SUBCLASS) != 0) {
 			return toJavaInteger(object);
@@ -266,13 +319,13 @@ public final class ValueConverter {
 			return toJavaBytes(object);
 		}
 		if ((flags & CPython.TPFLAGS_LIST_SUBCLASS) != 0) {
-			return toJavaList(object, depth);
+			return toJavaList(object, depth, childBulk);
 		}
 		if ((flags & CPython.TPFLAGS_TUPLE_SUBCLASS) != 0) {
-			return toJavaTuple(object, depth);
+			return toJavaTuple(object, depth, childBulk);
 		}
 		if ((flags & CPython.TPFLAGS_DICT_SUBCLASS) != 0) {
-			return toJavaMap(object, depth);
+			return toJavaMap(object, depth, childBulk);
 		}
 		if (CPython.PyType_IsSubtype(type, this.types.setType()) == 1
 				|| CPython.PyType_IsSubtype(type, this.types.frozenSetType()) == 1) {
@@ -281,7 +334,7 @@ public final class ValueConverter {
 			try {
 				for (long item; (item = CPython.PyIter_Next(iterator)) != 0;) {
 					try {
-						set.add(toJava(item, depth + 1));
+						set.add(toJava(item, depth + 1, childBulk));
 					}
 					finally {
 						CPython.Py_DecRef(item);
@@ -300,18 +353,28 @@ public final class ValueConverter {
 				+ "None, bool, int, float, str, bytes, list, tuple, dict, set and frozenset");
 	}
 
-	private static String toJavaString(long object) {
-		String text;
-		try {
-			text = Scratch.get().string(object);
+	/**
+	 * Whether an exact built-in container goes to {@link MarshalTransfer}: by size, since below a few items the
+	 * per-object path makes fewer native calls. Sizes are read as {@code PyList_GET_SIZE} and
+	 * {@code PyDict_GET_SIZE} read them; sets always qualify (per object, each item costs an iterator step).
+	 */
+	private boolean takesBulkPath(long object, long type) {
+		ContainerPath path = containerPath;
+		if (path == ContainerPath.PER_OBJECT) {
+			return false;
 		}
-		catch (IllegalArgumentException ex) {
-			throw new PythonConversionException(ex.getMessage());
+		boolean sized = type == this.types.listType() || type == this.types.tupleType()
+				|| type == this.types.dictType();
+		if (!sized) {
+			return type == this.types.setType() || type == this.types.frozenSetType();
 		}
-		if (text == null) {
-			throw PythonErrors.raised();
+		if (path != ContainerPath.AUTO) {
+			return true;
 		}
-		return text;
+		long size = ObjectLayout.verified() ? CPython.getLong(object + ObjectLayout.SIZE)
+				: (type == this.types.dictType()) ? CPython.PyDict_Size(object)
+						: (type == this.types.listType()) ? CPython.PyList_Size(object) : CPython.PyTuple_Size(object);
+		return size >= BULK_MIN_TO_JAVA;
 	}
 
 	private static byte[] toJavaBytes(long object) {
@@ -329,7 +392,8 @@ public final class ValueConverter {
 	// the rest are converted from a snapshot that only this converter references. Scalars (None, bool and the exact
 	// int, float, str and bytes) convert without running Python code, so a list is read in place up to its first
 	// other item (a dict is always copied, see toJavaMap). A tuple cannot change; its elements are kept alive by the
-	// tuple, and the tuple by its owner (the caller, or the snapshot of its parent).
+	// tuple, and the tuple by its owner (the caller, or the snapshot of its parent). The bulk path runs no Python
+	// code either (see MarshalTransfer), but it is only tried from a snapshot like any other non-scalar item.
 
 	/**
 	 * Convert an object whose conversion cannot run Python code.
@@ -355,7 +419,7 @@ public final class ValueConverter {
 			return toJavaInteger(object);
 		}
 		if (type == this.types.unicodeType()) {
-			return toJavaString(object);
+			return StringObjects.toJava(object);
 		}
 		if (type == this.types.floatType()) {
 			return CPython.PyFloat_AsDouble(object);
@@ -366,7 +430,7 @@ public final class ValueConverter {
 		return NOT_SCALAR;
 	}
 
-	private List<@Nullable Object> toJavaList(long object, int depth) {
+	private List<@Nullable Object> toJavaList(long object, int depth, boolean bulk) {
 		long size = CPython.PyList_Size(object);
 		List<@Nullable Object> list = new ArrayList<>((int) size);
 		for (long i = 0; i < size; i++) {
@@ -376,7 +440,7 @@ public final class ValueConverter {
 				// subclass without calling it.
 				long snapshot = PythonErrors.check(CPython.PyList_AsTuple(object));
 				try {
-					toJavaItems(snapshot, i, list, depth);
+					toJavaItems(snapshot, i, list, depth, bulk);
 				}
 				finally {
 					CPython.Py_DecRef(snapshot);
@@ -388,20 +452,20 @@ public final class ValueConverter {
 		return list;
 	}
 
-	private List<@Nullable Object> toJavaTuple(long object, int depth) {
+	private List<@Nullable Object> toJavaTuple(long object, int depth, boolean bulk) {
 		List<@Nullable Object> list = new ArrayList<>((int) CPython.PyTuple_Size(object));
-		toJavaItems(object, 0, list, depth);
+		toJavaItems(object, 0, list, depth, bulk);
 		return Collections.unmodifiableList(list);
 	}
 
-	private void toJavaItems(long tuple, long from, List<@Nullable Object> list, int depth) {
+	private void toJavaItems(long tuple, long from, List<@Nullable Object> list, int depth, boolean bulk) {
 		long size = CPython.PyTuple_Size(tuple);
 		for (long i = from; i < size; i++) {
-			list.add(toJava(CPython.PyTuple_GetItem(tuple, i), depth + 1));
+			list.add(toJava(CPython.PyTuple_GetItem(tuple, i), depth + 1, bulk));
 		}
 	}
 
-	private Map<@Nullable Object, @Nullable Object> toJavaMap(long object, int depth) {
+	private Map<@Nullable Object, @Nullable Object> toJavaMap(long object, int depth, boolean bulk) {
 		// Always a snapshot: resuming a copy where an in-place walk stopped costs more than copying up front.
 		// PyDict_Copy copies a dict (or a subclass that keeps dict's iteration) without running Python code; a
 		// subclass with its own __iter__ (OrderedDict) is copied through its keys(), in its own order.
@@ -409,10 +473,10 @@ public final class ValueConverter {
 		try {
 			Map<@Nullable Object, @Nullable Object> map = new LinkedHashMap<>();
 			if (depth < Scratch.LEVELS) {
-				toJavaEntries(snapshot, map, depth);
+				toJavaEntries(snapshot, map, depth, bulk);
 			}
 			else {
-				toJavaEntriesDeep(snapshot, map, depth);
+				toJavaEntriesDeep(snapshot, map, depth, bulk);
 			}
 			return map;
 		}
@@ -421,7 +485,7 @@ public final class ValueConverter {
 		}
 	}
 
-	private void toJavaEntries(long dict, Map<@Nullable Object, @Nullable Object> map, int depth) {
+	private void toJavaEntries(long dict, Map<@Nullable Object, @Nullable Object> map, int depth, boolean bulk) {
 		// Position, key and value live in this nesting level's native slot (nested dicts use deeper slots).
 		Scratch scratch = Scratch.get();
 		int level = depth;
@@ -429,16 +493,16 @@ public final class ValueConverter {
 		while (CPython.PyDict_Next(dict, scratch.slot(level, 0), scratch.slot(level, 1), scratch.slot(level, 2)) != 0) {
 			long key = scratch.read(level, 1);
 			long value = scratch.read(level, 2);
-			map.put(toJava(key, depth + 1), toJava(value, depth + 1));
+			map.put(toJava(key, depth + 1, bulk), toJava(value, depth + 1, bulk));
 		}
 	}
 
-	private void toJavaEntriesDeep(long dict, Map<@Nullable Object, @Nullable Object> map, int depth) {
+	private void toJavaEntriesDeep(long dict, Map<@Nullable Object, @Nullable Object> map, int depth, boolean bulk) {
 		try (com.sun.jna.Memory words = new com.sun.jna.Memory(24)) {
 			words.clear();
 			long base = com.sun.jna.Pointer.nativeValue(words);
 			while (CPython.PyDict_Next(dict, base, base + 8, base + 16) != 0) {
-				map.put(toJava(words.getLong(8), depth + 1), toJava(words.getLong(16), depth + 1));
+				map.put(toJava(words.getLong(8), depth + 1, bulk), toJava(words.getLong(16), depth + 1, bulk));
 			}
 		}
 	}

@@ -160,6 +160,47 @@ final class FfmCApi extends CApi {
 		return bytes;
 	}
 
+	@Override
+	int getInt(long address) {
+		return ALL.get(ValueLayout.JAVA_INT_UNALIGNED, address);
+	}
+
+	@Override
+	void copyToArray(long address, Object array, int index, int count) {
+		MemorySegment.copy(ALL, elementLayout(array), address, array, index, count);
+	}
+
+	@Override
+	void copyFromArray(Object array, int index, int count, long address) {
+		MemorySegment.copy(array, index, ALL, elementLayout(array), address, count);
+	}
+
+	/** The layout of a primitive array's elements at a native address, in the machine's byte order. */
+	private static ValueLayout elementLayout(Object array) {
+		if (array instanceof byte[]) {
+			return ValueLayout.JAVA_BYTE;
+		}
+		if (array instanceof char[]) {
+			return ValueLayout.JAVA_CHAR_UNALIGNED;
+		}
+		if (array instanceof short[]) {
+			return ValueLayout.JAVA_SHORT_UNALIGNED;
+		}
+		if (array instanceof int[]) {
+			return ValueLayout.JAVA_INT_UNALIGNED;
+		}
+		if (array instanceof long[]) {
+			return ValueLayout.JAVA_LONG_UNALIGNED;
+		}
+		if (array instanceof float[]) {
+			return ValueLayout.JAVA_FLOAT_UNALIGNED;
+		}
+		if (array instanceof double[]) {
+			return ValueLayout.JAVA_DOUBLE_UNALIGNED;
+		}
+		throw new IllegalArgumentException("not a primitive array: " + array.getClass().getName());
+	}
+
 	// Lifecycle and thread states (init.html)
 
 	private static final MethodHandle Py_IsInitialized = downcall("Py_IsInitialized");
@@ -555,7 +596,7 @@ final class FfmCApi extends CApi {
 	private static final MethodHandle PyBytes_FromStringAndSize = downcall("PyBytes_FromStringAndSize");
 
 	@Override
-	long PyBytes_FromStringAndSize(byte[] bytes, long size) {
+	long PyBytes_FromStringAndSize(byte @Nullable [] bytes, long size) {
 		Arguments arguments = Arguments.get();
 		long mark = arguments.mark();
 		try {
@@ -1238,6 +1279,74 @@ final class FfmCApi extends CApi {
 		}
 	}
 
+	// Added for bulk conversion (issue 11)
+
+	// Runs __buffer__ of a bytes-like object it meets and allocates the result: a regular downcall.
+	private static final MethodHandle PyMarshal_WriteObjectToString = downcall("PyMarshal_WriteObjectToString");
+
+	@Override
+	long PyMarshal_WriteObjectToString(long object, int version) {
+		try {
+			return (long) PyMarshal_WriteObjectToString.invokeExact(object, version);
+		}
+		catch (Throwable ex) {
+			throw unchecked(ex);
+		}
+	}
+
+	// Builds a whole container (unbounded work, allocations that may start the cyclic GC): a regular downcall.
+	private static final MethodHandle PyMarshal_ReadObjectFromString = downcall("PyMarshal_ReadObjectFromString");
+
+	@Override
+	long PyMarshal_ReadObjectFromString(long data, long size) {
+		try {
+			return (long) PyMarshal_ReadObjectFromString.invokeExact(data, size);
+		}
+		catch (Throwable ex) {
+			throw unchecked(ex);
+		}
+	}
+
+	// Critical: reads one field of the interpreter, runs nothing.
+	private static final MethodHandle Py_GetRecursionLimit = critical("Py_GetRecursionLimit");
+
+	@Override
+	int Py_GetRecursionLimit() {
+		try {
+			return (int) Py_GetRecursionLimit.invokeExact();
+		}
+		catch (Throwable ex) {
+			throw unchecked(ex);
+		}
+	}
+
+	// Takes the runtime's thread-state list lock to update every thread: may wait, so a regular downcall.
+	private static final MethodHandle Py_SetRecursionLimit = downcall("Py_SetRecursionLimit");
+
+	@Override
+	void Py_SetRecursionLimit(int limit) {
+		try {
+			Py_SetRecursionLimit.invokeExact(limit);
+		}
+		catch (Throwable ex) {
+			throw unchecked(ex);
+		}
+	}
+
+	// Allocates up to the whole string's memory: a regular downcall, so a long allocation does not hold off
+	// safepoints.
+	private static final MethodHandle PyUnicode_New = downcall("PyUnicode_New");
+
+	@Override
+	long PyUnicode_New(long size, int maxchar) {
+		try {
+			return (long) PyUnicode_New.invokeExact(size, maxchar);
+		}
+		catch (Throwable ex) {
+			throw unchecked(ex);
+		}
+	}
+
 	/**
 	 * Per-thread native memory for the Java arrays a call passes: a bump allocator that the call resets when it
 	 * returns, so a call allocates nothing and one nested inside another's arguments (there is none today: the
@@ -1292,7 +1401,11 @@ final class FfmCApi extends CApi {
 			return address;
 		}
 
-		long in(byte[] array) {
+		/** A copy of the array in native memory; {@code NULL} for {@code null}, as JNA passes it. */
+		long in(byte @Nullable [] array) {
+			if (array == null) {
+				return 0;
+			}
 			long address = out(array.length);
 			MemorySegment.copy(array, 0, ALL, ValueLayout.JAVA_BYTE, address, array.length);
 			return address;
