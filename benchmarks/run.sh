@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Runs the embedpython JMH benchmarks; builds benchmarks/target/benchmarks.jar first if it is missing.
 #
-#   benchmarks/run.sh [all|pooled|cpu|bridge|conversion] [extra JMH options...]
+#   benchmarks/run.sh [all|pooled|cpu|bridge|conversion|modules] [extra JMH options...]
 #
 #   pooled      PooledRequestBenchmark: pooled request, held-session call, eval, main interpreter, dict, Java baseline
 #   cpu         CpuThroughputBenchmark: OWN_GIL vs SHARED_GIL at 1, 2 and N threads, then the scaling ratios
 #   bridge      BridgeBenchmark: Python -> Java callback vs Python -> Python call, log records enabled/disabled, print
 #   conversion  ConversionBenchmark: containers, strings and arrays each way beside the marshal floor of the same
 #               containers, then the C floor of a call (native/floor.c, when gcc exists) and the ratios
+#   modules     PythonModuleBenchmark: a @PythonModule interface call against PythonTemplate.call
 #
 # Extra arguments are JMH options (e.g. -prof stack), not benchmark patterns; ONLY=<regex> narrows the pooled and
 # conversion suites to matching methods (e.g. ONLY='(pooledCall|heldCall)$').
 # Environment: JAVA_HOME (or JAVA) picks the JVM; BINDING=jna|ffm forces the engine's binding in the forks
 # (default: auto, FFM on JDK 22+); REBUILD=1 rebuilds the jar; JMH_OPTS replaces the default
-# run options (pooled: -f 1 -wi 3 -i 5 -w 1s -r 1s; cpu: the same with -r 2s); SUITE_TIMEOUT (seconds,
+# run options (pooled, bridge, conversion, modules: -f 1 -wi 3 -i 5 -w 1s -r 1s; cpu: the same with -r 2s); SUITE_TIMEOUT (seconds,
 # default 900) bounds each suite. Results: benchmarks/target/results-*.txt (human-readable, with a machine
 # header) and results-*.csv. Run on an idle machine: the header records the load average.
 set -euo pipefail
@@ -26,9 +27,9 @@ jar="$target/benchmarks.jar"
 suite="${1:-all}"
 if [[ $# -gt 0 ]]; then shift; fi
 case "$suite" in
-  all|pooled|cpu|bridge|conversion) ;;
+  all|pooled|cpu|bridge|conversion|modules) ;;
   -h|--help|help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
-  *) echo "unknown suite '$suite' (all, pooled, cpu, bridge, conversion)" >&2; exit 2 ;;
+  *) echo "unknown suite '$suite' (all, pooled, cpu, bridge, conversion, modules)" >&2; exit 2 ;;
 esac
 
 if [[ -n "${JAVA:-}" ]]; then java_cmd="$JAVA"
@@ -90,6 +91,10 @@ pooled() {
 
 bridge() {
   run_jmh bridge '-f 1 -wi 3 -i 5 -w 1s -r 1s' "dev\\.embedpython\\.benchmarks\\.BridgeBenchmark\\.${ONLY:-}" "$@"
+}
+
+modules() {
+  run_jmh modules '-f 1 -wi 3 -i 5 -w 1s -r 1s' "dev\\.embedpython\\.benchmarks\\.PythonModuleBenchmark\\." "$@"
 }
 
 cpu() {
@@ -205,6 +210,7 @@ case "$suite" in
   cpu) cpu "$@" ;;
   bridge) bridge "$@" ;;
   conversion) conversion "$@" ;;
-  all) pooled "$@"; cpu "$@"; bridge "$@"; conversion "$@" ;;
+  modules) modules "$@" ;;
+  all) pooled "$@"; cpu "$@"; bridge "$@"; conversion "$@"; modules "$@" ;;
 esac
 exit "$failed"

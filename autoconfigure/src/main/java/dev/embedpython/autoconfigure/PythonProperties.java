@@ -79,6 +79,11 @@ public class PythonProperties {
 	 */
 	private final Logging logging = new Logging();
 
+	/**
+	 * Settings of @PythonModule interfaces.
+	 */
+	private final Modules modules = new Modules();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -137,6 +142,45 @@ public class PythonProperties {
 
 	public Logging getLogging() {
 		return this.logging;
+	}
+
+	public Modules getModules() {
+		return this.modules;
+	}
+
+	/**
+	 * Settings of @PythonModule interfaces.
+	 */
+	public static class Modules {
+
+		/**
+		 * Number of items a Stream or Iterator method of a @PythonModule interface fetches from Python at once. The
+		 * interpreter stays borrowed until the stream is closed or exhausted.
+		 */
+		private int streamBatchSize = 128;
+
+		/**
+		 * Whether to check at startup that the module of every @PythonModule interface imports and that every
+		 * method's function exists, is callable and accepts the method's arguments.
+		 */
+		private boolean validate = true;
+
+		public int getStreamBatchSize() {
+			return this.streamBatchSize;
+		}
+
+		public void setStreamBatchSize(int streamBatchSize) {
+			this.streamBatchSize = streamBatchSize;
+		}
+
+		public boolean isValidate() {
+			return this.validate;
+		}
+
+		public void setValidate(boolean validate) {
+			this.validate = validate;
+		}
+
 	}
 
 	/**

@@ -3,8 +3,6 @@ package dev.embedpython.benchmarks;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.embedpython.Isolation;
-import dev.embedpython.PoolOptions;
 import dev.embedpython.PythonPool;
 import dev.embedpython.PythonRuntime;
 import dev.embedpython.PythonSession;
@@ -56,12 +54,7 @@ public class PooledRequestBenchmark {
 	@Setup(Level.Trial)
 	public void start() {
 		this.runtime = PythonFixture.acquire();
-		this.pool = this.runtime.newPool(PoolOptions.builder()
-			.name("bench")
-			.size(1)
-			.isolation(Isolation.OWN_GIL)
-			.preload(java.util.List.of(MODULE))
-			.build());
+		this.pool = PythonFixture.requestPool(this.runtime);
 		// sanity check, and the first call resolves and caches benchbench.add
 		try (PythonSession session = this.pool.acquire()) {
 			Object sum = session.call(MODULE, "add", this.a, this.b);

@@ -8,9 +8,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import dev.embedpython.Isolation;
+import dev.embedpython.PoolOptions;
+import dev.embedpython.PythonPool;
 import dev.embedpython.PythonRuntime;
 import dev.embedpython.RuntimeOptions;
 
@@ -71,6 +75,21 @@ final class PythonFixture {
 					(System.nanoTime() - start) / 1e6);
 		}
 		return runtime;
+	}
+
+	/**
+	 * The pool of the request benchmarks: one {@code OWN_GIL} interpreter named {@code bench}, {@value #MODULE}
+	 * imported.
+	 * @param runtime the runtime from {@link #acquire()}
+	 * @return the pool
+	 */
+	static PythonPool requestPool(PythonRuntime runtime) {
+		return runtime.newPool(PoolOptions.builder()
+			.name("bench")
+			.size(1)
+			.isolation(Isolation.OWN_GIL)
+			.preload(List.of(MODULE))
+			.build());
 	}
 
 	/**

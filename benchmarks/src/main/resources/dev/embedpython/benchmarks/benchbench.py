@@ -33,3 +33,8 @@ _DICT7 = {
 def dict7():
     """Returns the same 7-item dict every time (Python -> Java conversion cost)."""
     return _DICT7
+
+
+def quote(sku, quantity):
+    """A small dict, returned as a record by the @PythonModule benchmark and as a Map by the template baseline."""
+    return {"sku": sku, "quantity": quantity, "total": 9.99 * quantity}

@@ -24,8 +24,10 @@ import org.springframework.test.context.junit.jupiter.SpringExtension;
  * interpreter ({@code python.pool.size=1} unless {@link #properties()} says otherwise; named pools inherit it). The
  * application's own settings ({@code python.path}, preloads) are read as usual.
  * <p>
- * Of the application's components, only those that take a {@code PythonTemplate} or a {@code PythonPool} (as a
- * constructor parameter or a field) are included, controllers excepted; {@link #includeFilters()} adds others.
+ * Of the application's components, only those that take a {@code PythonTemplate}, a {@code PythonPool} or a
+ * {@code @PythonModule} interface (as a constructor parameter or a field) are included, controllers excepted;
+ * {@link #includeFilters()} adds others. {@code @PythonModule} interfaces are registered as in the application, and
+ * values cross through Boot's {@code JsonMapper} when Jackson is on the class path.
  * <p>
  * Thread contract: an annotation, read by the test framework.
  */
@@ -50,7 +52,7 @@ public @interface PythonTest {
 
 	/**
 	 * Whether default filtering should be used with {@code @SpringBootApplication}: by default, only components
-	 * that take a {@code PythonTemplate} or a {@code PythonPool} are included.
+	 * that take a {@code PythonTemplate}, a {@code PythonPool} or a {@code @PythonModule} interface are included.
 	 * @return if default filters should be used
 	 */
 	boolean useDefaultFilters() default true;

@@ -8,6 +8,7 @@ import java.util.List;
 import dev.embedpython.PythonCallable;
 import dev.embedpython.PythonPool;
 import dev.embedpython.PythonTemplate;
+import dev.embedpython.autoconfigure.module.PythonModule;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.test.context.filter.annotation.StandardAnnotationCustomizableTypeExcludeFilter;
@@ -18,8 +19,8 @@ import org.springframework.util.ClassUtils;
 
 /**
  * The {@code TypeExcludeFilter} of {@link PythonTest @PythonTest}: keeps the components that take a
- * {@link PythonTemplate} or a {@link PythonPool} (constructor parameter or field), controllers excepted, and those
- * the annotation's filters include.
+ * {@link PythonTemplate}, a {@link PythonPool} or a {@link PythonModule @PythonModule} interface (constructor
+ * parameter or field), controllers excepted, and those the annotation's filters include.
  * <p>
  * Thread contract: used by the component scan of one test context.
  */
@@ -82,6 +83,9 @@ class PythonTypeExcludeFilter extends StandardAnnotationCustomizableTypeExcludeF
 	}
 
 	private static boolean isPythonType(Class<?> type) {
+		if (type.isAnnotationPresent(PythonModule.class)) {
+			return true;
+		}
 		for (Class<?> pythonType : PYTHON_TYPES) {
 			if (pythonType.isAssignableFrom(type)) {
 				return true;

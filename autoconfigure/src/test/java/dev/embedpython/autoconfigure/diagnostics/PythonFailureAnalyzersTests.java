@@ -3,14 +3,18 @@ package dev.embedpython.autoconfigure.diagnostics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 
 import dev.embedpython.PythonBindingException;
+import dev.embedpython.PrivateTree;
 import dev.embedpython.PythonCacheSecurityException;
 import dev.embedpython.PythonExtractionException;
 import dev.embedpython.PythonInitializationException;
 import dev.embedpython.PythonNotFoundException;
 import dev.embedpython.PythonVersionException;
-import dev.embedpython.PrivateTree;
+import dev.embedpython.autoconfigure.module.PythonModuleValidationException;
+import dev.embedpython.autoconfigure.module.PythonModuleValidationException.Kind;
+import dev.embedpython.autoconfigure.module.PythonModuleValidationException.Problem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +43,8 @@ class PythonFailureAnalyzersTests {
 			.hasAtLeastOneElementOfType(PythonVersionFailureAnalyzer.class)
 			.hasAtLeastOneElementOfType(PythonExtractionFailureAnalyzer.class)
 			.hasAtLeastOneElementOfType(PythonInitializationFailureAnalyzer.class)
-			.hasAtLeastOneElementOfType(PythonCacheSecurityFailureAnalyzer.class);
+			.hasAtLeastOneElementOfType(PythonCacheSecurityFailureAnalyzer.class)
+			.hasAtLeastOneElementOfType(PythonModuleValidationFailureAnalyzer.class);
 	}
 
 	@Test
@@ -76,6 +81,22 @@ class PythonFailureAnalyzersTests {
 		assertThat(analysis.getDescription()).contains("not private").contains("'" + shared + "' is writable by");
 		assertThat(analysis.getAction()).contains("'" + shared + "'").contains("python.cache-dir").contains("700");
 		assertThat(new PythonExtractionFailureAnalyzer().analyze(cause)).as("matched on type").isNull();
+	}
+
+	@Test
+	void moduleValidationShouldListTheProblemsAndTheFixForEachKind() {
+		PythonModuleValidationException cause = new PythonModuleValidationException(Runnable.class, List.of(
+				new Problem(Kind.MODULE, "Runnable", "module 'pricing' of pool 'default' cannot be imported: "
+						+ "ModuleNotFoundError: No module named 'pricing'"),
+				new Problem(Kind.FUNCTION, "Runnable.run", "module 'pricing' has no attribute 'run'")));
+		FailureAnalysis analysis = analyze(new PythonModuleValidationFailureAnalyzer(), cause);
+		assertThat(analysis.getDescription()).contains("The @PythonModule interface java.lang.Runnable cannot be used:")
+			.contains("- Runnable: module 'pricing' of pool 'default' cannot be imported")
+			.contains("- Runnable.run: module 'pricing' has no attribute 'run'");
+		assertThat(analysis.getAction()).contains("python.path")
+			.contains("@PythonFunction")
+			.contains("python.modules.validate")
+			.doesNotContain("python.pools");
 	}
 
 	@Test

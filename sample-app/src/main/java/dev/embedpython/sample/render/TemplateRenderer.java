@@ -3,14 +3,14 @@ package dev.embedpython.sample.render;
 import java.util.Map;
 
 import dev.embedpython.PythonException;
-import dev.embedpython.PythonTemplate;
 
 import org.springframework.stereotype.Service;
 
 /**
  * Renders templates with {@code textanalytics/render.py} ({@code string.Template}: substitution only, the
- * template is never evaluated as code). The rendered text is bounded: a short template of many placeholders must not
- * multiply a long value into hundreds of megabytes.
+ * template is never evaluated as code), called through the {@code @PythonModule} interface {@link TextRendering}.
+ * The rendered text is bounded: a short template of many placeholders must not multiply a long value into hundreds
+ * of megabytes.
  * <p>
  * Thread contract: any thread, any number at once.
  */
@@ -24,9 +24,9 @@ public class TemplateRenderer {
 
 	private static final String MODULE = "textanalytics.render";
 
-	private final PythonTemplate python;
+	private final TextRendering python;
 
-	public TemplateRenderer(PythonTemplate python) {
+	TemplateRenderer(TextRendering python) {
 		this.python = python;
 	}
 
@@ -39,9 +39,9 @@ public class TemplateRenderer {
 	 * @throws RenderedTextTooLargeException if the text would be longer than {@value #MAX_OUTPUT_LENGTH}
 	 */
 	public RenderedText render(String template, Map<String, String> values) {
-		Map<?, ?> result;
+		RenderedText result;
 		try {
-			result = this.python.call(Map.class, MODULE, "render", template, values, MAX_OUTPUT_LENGTH);
+			result = this.python.render(template, values, MAX_OUTPUT_LENGTH);
 		}
 		catch (PythonException ex) {
 			switch (ex.pythonType()) {
@@ -53,7 +53,7 @@ public class TemplateRenderer {
 		if (result == null) {
 			throw new IllegalStateException(MODULE + ".render returned None");
 		}
-		return RenderedText.fromPython(result);
+		return result;
 	}
 
 }

@@ -5,6 +5,7 @@ import dev.embedpython.PythonRuntime;
 import dev.embedpython.autoconfigure.health.PythonHealthContributor;
 import dev.embedpython.autoconfigure.test.PythonTest;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
@@ -27,6 +28,12 @@ class PythonTestSliceTests {
 	@Test
 	void pythonBackedServiceShouldWork() {
 		assertThat(this.pricing.quote(14)).isEqualTo(42);
+	}
+
+	@Test
+	void pythonModuleInterfacesShouldBeRegisteredWithBootsJsonMapper() {
+		assertThat(this.context.getBean(SliceComponents.Geometry.class).diagonal(3, 4)).isEqualTo(5.0);
+		assertThat(this.context.getBeanNamesForType(JsonMapper.class)).hasSize(1);
 	}
 
 	@Test

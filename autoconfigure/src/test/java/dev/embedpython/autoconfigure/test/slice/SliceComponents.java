@@ -2,13 +2,15 @@ package dev.embedpython.autoconfigure.test.slice;
 
 import dev.embedpython.PythonPool;
 import dev.embedpython.PythonTemplate;
+import dev.embedpython.autoconfigure.module.PythonModule;
 
 import org.springframework.stereotype.Component;
 import org.springframework.stereotype.Controller;
 import org.springframework.stereotype.Service;
 
 /**
- * Components of {@link SliceApplication}: two that use Python, one that does not, one controller.
+ * Components of {@link SliceApplication}: three that use Python (one through a {@code @PythonModule} interface), one
+ * that does not, one controller.
  */
 final class SliceComponents {
 
@@ -38,6 +40,28 @@ final class SliceComponents {
 
 		PoolUser(PythonPool pool) {
 			this.pool = pool;
+		}
+
+	}
+
+	@PythonModule("math")
+	interface MathFunctions {
+
+		double hypot(double x, double y);
+
+	}
+
+	@Service
+	static class Geometry {
+
+		private final MathFunctions math;
+
+		Geometry(MathFunctions math) {
+			this.math = math;
+		}
+
+		double diagonal(double width, double height) {
+			return this.math.hypot(width, height);
 		}
 
 	}
