@@ -437,7 +437,9 @@ public final class PoolOptions {
 
 		/**
 		 * Longest time the preloads and the init script of one new interpreter may take; past it they are
-		 * interrupted with {@code TimeoutError} and creation fails naming the module or script. Default 60 s.
+		 * interrupted with {@code TimeoutError} and creation fails naming the module or script. Default 60 s. It
+		 * also bounds each call of the set-up work run with {@link PythonPool#executeSetUp}, where it is longer
+		 * than the call timeout.
 		 * @param creationTimeout positive
 		 * @return this builder
 		 */

@@ -70,6 +70,24 @@ public interface PythonPool extends AutoCloseable {
 	}
 
 	/**
+	 * Run set-up work with one borrowed session, as {@link #execute} does, except that its calls are bounded by the
+	 * creation timeout, the bound of the preloads and the init script (or by the call timeout where that is longer),
+	 * instead of by the call timeout. For work that is not a request, such as checking at start-up that a module
+	 * imports: a first import may rightly take longer than a request may. A call past that bound is interrupted with
+	 * {@code TimeoutError} like any call that overruns. Borrowing waits up to the acquire timeout; the session is
+	 * counted and observed like one of {@link #acquire()}.
+	 * <p>
+	 * Thread contract: thread-safe; the callback runs on the calling thread, which owns the session.
+	 * @param <T> the result type
+	 * @param callback the work
+	 * @return the callback's result
+	 * @throws PoolExhaustedException if no interpreter became free in time or the thread was interrupted
+	 * @throws PythonTimeoutException if a call of the callback ran past the bound
+	 * @throws IllegalStateException if the pool is closed
+	 */
+	<T extends @Nullable Object> T executeSetUp(PythonCallback<T> callback);
+
+	/**
 	 * A snapshot of the pool's counters.
 	 * @return the stats
 	 */

@@ -333,6 +333,44 @@ class PoolTest {
 	}
 
 	@Test
+	void setUpWorkRunsPastTheCallTimeout() {
+		try (PythonPool pool = pool(PoolOptions.builder().name("setup").size(1).callTimeout(Duration.ofMillis(20)))) {
+			// time.sleep is C code that TimeoutError reaches only when it returns: 100 ms is five call timeouts.
+			Long answer = pool.executeSetUp((s) -> {
+				s.exec("import time\ntime.sleep(0.1)");
+				return s.eval("42", Long.class);
+			});
+			assertThat(answer).isEqualTo(42L);
+			assertThat(pool.stats().timeouts()).isZero();
+			// The next borrow of the same interpreter is a request again, under the call timeout.
+			PythonTimeoutException ex = catchThrowableOfType(PythonTimeoutException.class,
+					() -> pool.execute((s) -> s.eval("__import__('time').sleep(0.1)")));
+			assertThat(ex).hasMessageContaining("call timeout of 20 ms");
+			assertThat(pool.stats().timeouts()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void setUpWorkIsBoundedByTheCreationTimeoutEvenWithoutACallTimeout() {
+		try (PythonPool pool = pool(PoolOptions.builder().name("setup-bound").size(1)
+			.creationTimeout(Duration.ofMillis(200)))) {
+			long start = System.nanoTime();
+			PythonTimeoutException ex = catchThrowableOfType(PythonTimeoutException.class,
+					() -> pool.executeSetUp((s) -> {
+						s.exec("while True:\n    pass\n");
+						return null;
+					}));
+			long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+			assertThat(ex.pythonType()).isEqualTo("TimeoutError");
+			assertThat(ex).hasMessageContaining("pool 'setup-bound'")
+				.hasMessageContaining("set-up work exceeded the creation timeout of 200 ms");
+			assertThat(elapsedMs).isGreaterThanOrEqualTo(190).isLessThan(5000);
+			Long answer = pool.execute((s) -> s.eval("21 * 2", Long.class));
+			assertThat(answer).isEqualTo(42L);
+		}
+	}
+
+	@Test
 	void callStuckInCIsReplacedAndEndedWhenItReturns() throws Exception {
 		try (PythonPool pool = pool(PoolOptions.builder().name("stuck").size(1).callTimeout(Duration.ofMillis(200))
 			.stuckGracePeriod(Duration.ofMillis(200)).acquireTimeout(Duration.ofSeconds(10)))) {

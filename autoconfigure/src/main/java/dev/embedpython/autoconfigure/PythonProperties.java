@@ -161,7 +161,8 @@ public class PythonProperties {
 
 		/**
 		 * Whether to check at startup that the module of every @PythonModule interface imports and that every
-		 * method's function exists, is callable and accepts the method's arguments.
+		 * method's function exists, is callable and accepts the method's arguments. The check is bounded by its
+		 * pool's creation timeout, not by its call timeout.
 		 */
 		private boolean validate = true;
 
@@ -294,7 +295,7 @@ public class PythonProperties {
 
 		/**
 		 * Longest time the preloads and the init script of one new interpreter may take before creation fails
-		 * naming the module or script.
+		 * naming the module or script. Also bounds the startup check of each @PythonModule interface of the pool.
 		 */
 		private Duration creationTimeout = Duration.ofSeconds(60);
 

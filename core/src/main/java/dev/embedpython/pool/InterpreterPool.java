@@ -27,6 +27,7 @@ import dev.embedpython.PoolExhaustedException;
 import dev.embedpython.PoolListener;
 import dev.embedpython.PoolOptions;
 import dev.embedpython.PoolStats;
+import dev.embedpython.PythonCallback;
 import dev.embedpython.PythonPool;
 import dev.embedpython.PythonSession;
 import dev.embedpython.interpreter.BridgeConfig;
@@ -96,7 +97,10 @@ public final class InterpreterPool implements PythonPool {
 
 	private final long callTimeoutNanos;
 
-	private final long stuckNanos;
+	/** The bound of each call of set-up work: the creation timeout, or the call timeout where that is longer. */
+	private final long setUpTimeoutNanos;
+
+	private final long stuckGraceNanos;
 
 	private final ScheduledExecutorService housekeeper;
 
@@ -121,7 +125,8 @@ public final class InterpreterPool implements PythonPool {
 		this.onClose = onClose;
 		Duration callTimeout = options.callTimeout();
 		this.callTimeoutNanos = (callTimeout != null) ? callTimeout.toNanos() : 0;
-		this.stuckNanos = this.callTimeoutNanos + options.stuckGracePeriod().toNanos();
+		this.setUpTimeoutNanos = Math.max(this.callTimeoutNanos, options.creationTimeout().toNanos());
+		this.stuckGraceNanos = options.stuckGracePeriod().toNanos();
 		Duration leakThreshold = options.leakDetectionThreshold();
 		this.leakThresholdNanos = (leakThreshold != null) ? leakThreshold.toNanos() : 0;
 		this.creator = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -142,6 +147,9 @@ public final class InterpreterPool implements PythonPool {
 		}
 		long tick = (this.callTimeoutNanos > 0) ? Math.max(TimeUnit.MILLISECONDS.toNanos(5),
 				Math.min(this.callTimeoutNanos / 10, TimeUnit.MILLISECONDS.toNanos(100))) : TimeUnit.SECONDS.toNanos(1);
+		// Set-up work is bounded even without a call timeout: check often enough for its bound too.
+		tick = Math.min(tick, Math.max(TimeUnit.MILLISECONDS.toNanos(5),
+				Math.min(this.setUpTimeoutNanos / 10, TimeUnit.SECONDS.toNanos(1))));
 		if (this.leakThresholdNanos > 0) {
 			tick = Math.min(tick, Math.max(TimeUnit.MILLISECONDS.toNanos(10), this.leakThresholdNanos / 4));
 		}
@@ -177,8 +185,13 @@ public final class InterpreterPool implements PythonPool {
 		return this.leakThresholdNanos > 0;
 	}
 
-	boolean hasCallTimeout() {
-		return this.callTimeoutNanos > 0;
+	/**
+	 * How long each call of a session may run.
+	 * @param setUp whether the session runs set-up work ({@link #executeSetUp})
+	 * @return the bound in nanoseconds, 0 for none
+	 */
+	long callTimeoutNanos(boolean setUp) {
+		return setUp ? this.setUpTimeoutNanos : this.callTimeoutNanos;
 	}
 
 	@Nullable CallObserver callObserver() {
@@ -227,6 +240,17 @@ public final class InterpreterPool implements PythonPool {
 
 	@Override
 	public PythonSession acquire() {
+		return borrow(false);
+	}
+
+	@Override
+	public <T extends @Nullable Object> T executeSetUp(PythonCallback<T> callback) {
+		try (PythonSession session = borrow(true)) {
+			return callback.doInPython(session);
+		}
+	}
+
+	private PythonSession borrow(boolean setUp) {
 		checkOpen();
 		long start = System.nanoTime();
 		PoolEntry entry;
@@ -248,7 +272,7 @@ public final class InterpreterPool implements PythonPool {
 			throw new PoolExhaustedException(this.name + " - no interpreter available after "
 					+ TimeUnit.NANOSECONDS.toMillis(waited) + " ms (" + stats() + ")", null);
 		}
-		return lend(entry, start);
+		return lend(entry, start, setUp);
 	}
 
 	@Override
@@ -263,16 +287,16 @@ public final class InterpreterPool implements PythonPool {
 			Thread.currentThread().interrupt();
 			return null;
 		}
-		return (entry != null) ? lend(entry, start) : null;
+		return (entry != null) ? lend(entry, start, false) : null;
 	}
 
-	private PythonSession lend(PoolEntry entry, long start) {
+	private PythonSession lend(PoolEntry entry, long start, boolean setUp) {
 		entry.uses++;
 		PoolListener current = this.listener;
 		if (current != null) {
 			current.acquired(System.nanoTime() - start);
 		}
-		return new PooledSession(this, entry);
+		return new PooledSession(this, entry, true, setUp);
 	}
 
 	@Override
@@ -290,7 +314,7 @@ public final class InterpreterPool implements PythonPool {
 			return false;
 		}
 		// Not counted as a use, not reported to the listeners, and the session does not notify the call observer.
-		try (PooledSession session = new PooledSession(this, entry, false)) {
+		try (PooledSession session = new PooledSession(this, entry, false, false)) {
 			Object answer = session.eval("1");
 			if (!Long.valueOf(1).equals(answer)) {
 				throw new IllegalStateException("Pool '" + this.name + "': interpreter " + entry.interpreter().id()
@@ -535,9 +559,7 @@ public final class InterpreterPool implements PythonPool {
 		try {
 			long now = System.nanoTime();
 			for (PoolEntry entry : this.entries) {
-				if (this.callTimeoutNanos > 0) {
-					checkCall(entry, now);
-				}
+				checkCall(entry, now);
 				checkBorrower(entry, now);
 			}
 			retryMissing();
@@ -549,17 +571,18 @@ public final class InterpreterPool implements PythonPool {
 
 	/**
 	 * Fire a watchdog at an overrunning call, and take its interpreter out of rotation once it overran its grace
-	 * period too. The call's start and its sequence number are read seqlock-style (sequence, start, sequence), so
-	 * an old start is never matched with the next call.
+	 * period too. The call's start, its bound and its sequence number are read seqlock-style (sequence, start,
+	 * bound, sequence), so an old start or the bound of an old borrow is never matched with the next call.
 	 */
 	private void checkCall(PoolEntry entry, long now) {
 		long seq = entry.callSeq();
 		long startNanos = entry.callStartNanos;
-		if (startNanos == 0 || entry.callSeq() != seq) {
+		long limitNanos = entry.callTimeoutNanos;
+		if (startNanos == 0 || limitNanos == 0 || entry.callSeq() != seq) {
 			return;
 		}
 		long elapsed = now - startNanos;
-		if (elapsed > this.callTimeoutNanos && entry.firedSeq != seq) {
+		if (elapsed > limitNanos && entry.firedSeq != seq) {
 			entry.firedSeq = seq;
 			this.timeouts.increment();
 			PoolListener current = this.listener;
@@ -571,7 +594,7 @@ public final class InterpreterPool implements PythonPool {
 				watchdog.fire(seq);
 			}
 		}
-		if (elapsed > this.stuckNanos && entry.markStuck(seq)) {
+		if (elapsed > limitNanos + this.stuckGraceNanos && entry.markStuck(seq)) {
 			logger.log(Level.WARNING, "Pool '" + this.name + "': a call on interpreter " + entry.interpreter().id()
 					+ " has run " + TimeUnit.NANOSECONDS.toMillis(elapsed) + " ms, past its timeout, without "
 					+ "reacting to TimeoutError (C code?); taking the interpreter out of rotation"

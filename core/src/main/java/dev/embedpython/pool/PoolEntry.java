@@ -57,6 +57,12 @@ final class PoolEntry {
 
 	volatile long uses;
 
+	/**
+	 * How long each call of the current borrow may run, 0 for no limit: the pool's call timeout, or the bound of
+	 * set-up work. Written when the entry is lent, before its first call starts.
+	 */
+	volatile long callTimeoutNanos;
+
 	/** {@link System#nanoTime()} when the call in flight started, 0 when none (1 without a call timeout). */
 	volatile long callStartNanos;
 

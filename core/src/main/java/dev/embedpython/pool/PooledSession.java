@@ -41,19 +41,25 @@ final class PooledSession extends InterpreterSession {
 	/** Whether the pool's call observer sees this session's calls: not for health probes. */
 	private final boolean observed;
 
+	/** Whether this session runs set-up work, whose calls have the set-up bound rather than the call timeout. */
+	private final boolean setUp;
+
+	/** How long each call may run, 0 for no limit. */
+	private final long callTimeoutNanos;
+
 	private boolean closed;
 
 	/** Operations in progress on the owner thread: above 1 when a Java callable uses this session again. */
 	private int depth;
 
-	PooledSession(InterpreterPool pool, PoolEntry entry) {
-		this(pool, entry, true);
-	}
-
-	PooledSession(InterpreterPool pool, PoolEntry entry, boolean observed) {
+	PooledSession(InterpreterPool pool, PoolEntry entry, boolean observed, boolean setUp) {
 		this.observed = observed;
+		this.setUp = setUp;
 		this.pool = pool;
 		this.entry = entry;
+		this.callTimeoutNanos = pool.callTimeoutNanos(setUp);
+		// The housekeeper reads the bound only while a call of this borrow runs, after this write.
+		entry.callTimeoutNanos = this.callTimeoutNanos;
 		this.owner = Thread.currentThread();
 		// Virtual threads, and threads whose CPython thread-local state predates this runtime, never attach.
 		this.handOff = isVirtual(this.owner) || CallerThread.mustHandOff(entry.interpreter().generation());
@@ -124,7 +130,7 @@ final class PooledSession extends InterpreterSession {
 			// The call in flight is always tracked (pool close interrupts it); its start time only with a timeout.
 			long seq = this.entry.callSeq();
 			this.entry.running = threadState;
-			long start = this.pool.hasCallTimeout() ? System.nanoTime() : 0;
+			long start = (this.callTimeoutNanos > 0) ? System.nanoTime() : 0;
 			this.entry.callStartNanos = (start != 0) ? start : 1;
 			try {
 				T result = operation.run(interpreter);
@@ -182,13 +188,17 @@ final class PooledSession extends InterpreterSession {
 	}
 
 	private String timeoutDetail(long start) {
-		java.time.Duration limit = this.pool.options().callTimeout();
 		String ran = (start != 0)
 				? " (ran " + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms)" : "";
-		if (!this.pool.isOpen() || start == 0 || limit == null) {
+		if (!this.pool.isOpen() || start == 0) {
 			return "pool '" + this.pool.name() + "' was closing and interrupted the call after its drain timeout" + ran;
 		}
-		return "pool '" + this.pool.name() + "': the call exceeded the call timeout of " + limit.toMillis() + " ms" + ran;
+		long limitMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(this.callTimeoutNanos);
+		if (this.setUp && this.callTimeoutNanos != this.pool.callTimeoutNanos(false)) {
+			return "pool '" + this.pool.name() + "': a call of set-up work exceeded the creation timeout of " + limitMs
+					+ " ms" + ran;
+		}
+		return "pool '" + this.pool.name() + "': the call exceeded the call timeout of " + limitMs + " ms" + ran;
 	}
 
 	private void check() {

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 
 import dev.embedpython.PythonPool;
-import dev.embedpython.PythonSession;
 import dev.embedpython.autoconfigure.module.PythonModuleValidationException.Kind;
 import dev.embedpython.autoconfigure.module.PythonModuleValidationException.Problem;
 import org.jspecify.annotations.Nullable;
@@ -74,16 +73,17 @@ final class ModuleInvocationHandler implements InvocationHandler {
 
 	/**
 	 * Check in one interpreter of the pool that the module imports and that every method's function exists, is
-	 * callable and accepts the method's arguments.
+	 * callable and accepts the method's arguments. The check is set-up work, bounded like the pool's preloads by its
+	 * creation timeout rather than by the call timeout of requests: importing the module for the first time may
+	 * rightly take longer than a request may.
 	 * @throws PythonModuleValidationException naming each method whose function is missing or does not fit
+	 * @throws dev.embedpython.PythonTimeoutException if the check ran past the pool's creation timeout
 	 */
 	void validate() {
 		List<ModuleMethod> described = List.copyOf(this.methods.values());
 		List<List<Object>> signatures = described.stream().map(ModuleMethod::signature).toList();
-		List<?> answer;
-		try (PythonSession session = this.pool.acquire()) {
-			answer = ModuleBridge.validate(session, this.module, signatures);
-		}
+		List<?> answer = this.pool
+			.executeSetUp((session) -> ModuleBridge.validate(session, this.module, signatures));
 		List<Problem> problems = new ArrayList<>();
 		if (answer.get(0) instanceof String moduleProblem) {
 			problems.add(new Problem(Kind.MODULE, this.type.getSimpleName(), "module '" + this.module + "' of pool '"

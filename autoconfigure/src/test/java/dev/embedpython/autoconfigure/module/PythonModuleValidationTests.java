@@ -7,6 +7,7 @@ import dev.embedpython.PoolOptions;
 import dev.embedpython.PythonException;
 import dev.embedpython.PythonPool;
 import dev.embedpython.PythonRuntime;
+import dev.embedpython.PythonTimeoutException;
 import dev.embedpython.autoconfigure.module.PythonModuleValidationException.Kind;
 import dev.embedpython.autoconfigure.module.PythonModuleValidationException.Problem;
 import dev.embedpython.modulefixtures.invalid.aclass.PricingService;
@@ -15,6 +16,8 @@ import dev.embedpython.modulefixtures.invalid.definition.Futures;
 import dev.embedpython.modulefixtures.invalid.functions.Catalog;
 import dev.embedpython.modulefixtures.invalid.missingmodule.Pricing;
 import dev.embedpython.modulefixtures.invalid.missingpool.Reports;
+import dev.embedpython.modulefixtures.slowimport.missingfunction.SlowWarmup;
+import dev.embedpython.modulefixtures.slowimport.valid.Warmup;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
@@ -140,6 +143,45 @@ class PythonModuleValidationTests {
 			});
 	}
 
+	@Test
+	void runWhenTheModuleImportsSlowerThanTheCallTimeoutShouldStart() {
+		// The module sleeps 500 ms at import: a first import may take longer than the timeout of a request.
+		this.contextRunner.withUserConfiguration(SlowImport.class)
+			.withPropertyValues("python.pool.call-timeout=20ms")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(Warmup.class);
+			});
+	}
+
+	@Test
+	void runWhenAFunctionOfAModuleSlowerThanTheCallTimeoutIsMissingShouldStillFailNamingIt() {
+		this.contextRunner.withUserConfiguration(SlowImportMissingFunction.class)
+			.withPropertyValues("python.pool.call-timeout=20ms")
+			.run(failsWith(SlowWarmup.class, (problems) -> assertThat(problems).singleElement()
+				.satisfies((problem) -> {
+					assertThat(problem.kind()).isEqualTo(Kind.FUNCTION);
+					assertThat(problem).hasToString("SlowWarmup.warm: module 'mt_slow_import' has no attribute 'warm'");
+				})));
+	}
+
+	@Test
+	void runWhenTheModuleImportOutlastsTheCreationTimeoutShouldFailNamingIt() {
+		// The validation is set-up work, bounded like the preloads: it never waits for a module without end.
+		this.contextRunner.withUserConfiguration(SlowImport.class)
+			.withPropertyValues("python.pool.call-timeout=20ms", "python.pool.creation-timeout=100ms")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				Throwable failure = context.getStartupFailure();
+				while (failure != null && !(failure instanceof PythonTimeoutException)) {
+					failure = failure.getCause();
+				}
+				assertThat(failure).isInstanceOf(PythonTimeoutException.class)
+					.hasMessageContaining("pool 'default'")
+					.hasMessageContaining("creation timeout of 100 ms");
+			});
+	}
+
 	private static ContextConsumer<AssertableApplicationContext> failsWith(Class<?> type,
 			Consumer<List<Problem>> problems) {
 		return (context) -> {
@@ -159,6 +201,18 @@ class PythonModuleValidationTests {
 	@Configuration(proxyBeanMethods = false)
 	@EnablePythonModules(basePackageClasses = Pricing.class)
 	static class MissingModule {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnablePythonModules(basePackageClasses = Warmup.class)
+	static class SlowImport {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnablePythonModules(basePackageClasses = SlowWarmup.class)
+	static class SlowImportMissingFunction {
 
 	}
 
