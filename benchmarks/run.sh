@@ -7,7 +7,8 @@
 #   cpu         CpuThroughputBenchmark: OWN_GIL vs SHARED_GIL at 1, 2 and N threads, then the scaling ratios
 #   bridge      BridgeBenchmark: Python -> Java callback vs Python -> Python call, log records enabled/disabled, print
 #   conversion  ConversionBenchmark: containers, strings and arrays each way beside the marshal floor of the same
-#               containers, then the C floor of a call (native/floor.c, when gcc exists) and the ratios
+#               containers, SampleAnalyzeBenchmark (the sample's /api/analyze call against its Python time), then
+#               the C floor of a call (native/floor.c, when gcc exists) and the ratios
 #   modules     PythonModuleBenchmark: a @PythonModule interface call against PythonTemplate.call
 #
 # Extra arguments are JMH options (e.g. -prof stack), not benchmark patterns; ONLY=<regex> narrows the pooled and
@@ -97,8 +98,10 @@ pooled() {
     echo
     echo "Calls against the C floor ($floor_ns ns: attach + add(20, 22) + detach, own-GIL sub-interpreter)"
     awk -F, -v floor="$floor_ns" '
+      { sub(/\r$/, "") }  # JMH writes CRLF
       NR == 1 { for (i = 1; i <= NF; i++) { gsub(/"/, "", $i); col[$i] = i }; next }
-      { for (i = 1; i <= NF; i++) gsub(/"/, "", $i); name = $col["Benchmark"]; sub(/.*\./, "", name); score[name] = $col["Score"] }
+      { for (i = 1; i <= NF; i++) gsub(/"/, "", $i); if ($col["Mode"] != "avgt") next
+        name = $col["Benchmark"]; sub(/.*\./, "", name); score[name] = $col["Score"] }
       END {
         split("heldCall pooledCall", names, " "); split("3 4", limits, " ")
         for (k = 1; k <= 2; k++) if (names[k] in score) {
@@ -129,6 +132,7 @@ cpu() {
     echo
     echo "CPU-bound throughput scaling (ops/s at t threads / ops/s at 1 thread; nproc=$nproc_n; ideal own GIL = t)"
     awk -F, '
+      { sub(/\r$/, "") }  # JMH writes CRLF
       NR == 1 { for (i = 1; i <= NF; i++) { gsub(/"/, "", $i); col[$i] = i }; next }
       {
         for (i = 1; i <= NF; i++) gsub(/"/, "", $i)
@@ -173,7 +177,7 @@ c_floor() {
 }
 
 conversion() {
-  run_jmh conversion '-f 1 -wi 3 -i 5 -w 1s -r 1s' "dev\\.embedpython\\.benchmarks\\.ConversionBenchmark\\.${ONLY:-}" "$@"
+  run_jmh conversion '-f 1 -wi 3 -i 5 -w 1s -r 1s' "dev\\.embedpython\\.benchmarks\\.(ConversionBenchmark|SampleAnalyzeBenchmark)\\.${ONLY:-}" "$@"
   local txt="$target/results-conversion.txt" csv="$target/results-conversion.csv"
   c_floor | tee -a "$txt"
   if [[ ! -s "$csv" ]]; then echo "no results in $csv" >&2; failed=1; return; fi
@@ -184,9 +188,11 @@ conversion() {
     echo
     echo "Conversions against the marshal floor of the same containers (ns per element; dict7 and the rest per call)"
     awk -F, -v limit="$limit" '
+      { sub(/\r$/, "") }  # JMH writes CRLF
       NR == 1 { for (i = 1; i <= NF; i++) { gsub(/"/, "", $i); col[$i] = i }; next }
       {
         for (i = 1; i <= NF; i++) gsub(/"/, "", $i)
+        if ($col["Mode"] != "avgt") next
         name = $col["Benchmark"]; sub(/.*\./, "", name)
         kind = ("Param: kind" in col) ? $col["Param: kind"] : ""
         if (kind != "") name = name "[" kind "]"
@@ -220,6 +226,9 @@ conversion() {
         absolute("strToPython[bmp]", "strToPython[bmp]", 1000000)
         absolute("doublesToPython", "doublesToPython", 2000000)
         absolute("doublesToJava", "doublesToJava", 2000000)
+        if (("analyzeRequest" in score) && ("analyzeInPython" in score))
+          printf "  %-28s %12.1f   (analyzeRequest %.1f - analyzeInPython %.1f)\n", "/api/analyze outside CPython",
+            score["analyzeRequest"] - score["analyzeInPython"], score["analyzeRequest"], score["analyzeInPython"]
         if (("identStr" in score) && ("identInt" in score))
           printf "  %-28s %12.1f   (identStr - identInt)\n", "short str each way", score["identStr"] - score["identInt"]
         if (("identStr" in score) && ("identLong" in score))

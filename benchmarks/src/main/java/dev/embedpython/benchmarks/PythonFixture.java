@@ -32,6 +32,13 @@ final class PythonFixture {
 	/** The Python module with the data and functions of the conversion benchmark. */
 	static final String CONVERSION_MODULE = "conversionbench";
 
+	/** The Python module that runs the sample's text analysis ({@code textanalytics}, copied into the jar). */
+	static final String ANALYZE_MODULE = "analyzebench";
+
+	/** The sample's package, copied into the jar from sample-app by the build. */
+	private static final String[] SAMPLE_PACKAGE = { "textanalytics/__init__.py", "textanalytics/analyze.py",
+			"textanalytics/stopwords.json" };
+
 	private static PythonRuntime runtime;
 
 	private static Path moduleDir;
@@ -45,12 +52,17 @@ final class PythonFixture {
 		if (references++ == 0) {
 			try {
 				moduleDir = Files.createTempDirectory("embedpython-bench");
-				for (String module : new String[] { MODULE, CONVERSION_MODULE }) {
-					try (InputStream in = PythonFixture.class.getResourceAsStream(module + ".py")) {
+				Files.createDirectories(moduleDir.resolve("textanalytics"));
+				List<String> files = new java.util.ArrayList<>(List.of(SAMPLE_PACKAGE));
+				for (String module : new String[] { MODULE, CONVERSION_MODULE, ANALYZE_MODULE }) {
+					files.add(module + ".py");
+				}
+				for (String file : files) {
+					try (InputStream in = PythonFixture.class.getResourceAsStream(file)) {
 						if (in == null) {
-							throw new IllegalStateException(module + ".py missing from the benchmark jar");
+							throw new IllegalStateException(file + " missing from the benchmark jar");
 						}
-						Files.copy(in, moduleDir.resolve(module + ".py"), StandardCopyOption.REPLACE_EXISTING);
+						Files.copy(in, moduleDir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
 					}
 				}
 			}

@@ -106,6 +106,17 @@ public final class Interpreter {
 
 	private final Map<String, Map<String, Long>> callables = new HashMap<>();
 
+	/**
+	 * The callable of the latest {@link #callable} lookup and its names, compared by identity: a caller usually
+	 * passes the same string constants every time, and two hash lookups cost more than the call's native work.
+	 * Read and written with the GIL held, like {@link #callables}; {@code 0} when none.
+	 */
+	private @Nullable String lastModule;
+
+	private @Nullable String lastFunction;
+
+	private long lastCallable;
+
 	private long registerSource;
 
 	private int compiled;
@@ -571,6 +582,17 @@ public final class Interpreter {
 	 * @return a borrowed reference owned by the cache
 	 */
 	private long callable(String module, String function) {
+		if (module == this.lastModule && function == this.lastFunction && this.lastCallable != 0) {
+			return this.lastCallable;
+		}
+		long callable = lookUpCallable(module, function);
+		this.lastModule = module;
+		this.lastFunction = function;
+		this.lastCallable = callable;
+		return callable;
+	}
+
+	private long lookUpCallable(String module, String function) {
 		Map<String, Long> functions = this.callables.computeIfAbsent(module, (key) -> new HashMap<>());
 		Long cached = functions.get(function);
 		if (cached != null) {
@@ -621,6 +643,9 @@ public final class Interpreter {
 		this.execCode.clear();
 		this.evalCode.clear();
 		this.callables.clear();
+		this.lastModule = null;
+		this.lastFunction = null;
+		this.lastCallable = 0;
 		objects.forEach(CPython::Py_DecRef);
 		if (this.registerSource != 0) {
 			CPython.Py_DecRef(this.registerSource);

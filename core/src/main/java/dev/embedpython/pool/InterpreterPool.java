@@ -291,7 +291,6 @@ public final class InterpreterPool implements PythonPool {
 	}
 
 	private PythonSession lend(PoolEntry entry, long start, boolean setUp) {
-		entry.uses++;
 		PoolListener current = this.listener;
 		if (current != null) {
 			current.acquired(System.nanoTime() - start);
@@ -329,10 +328,14 @@ public final class InterpreterPool implements PythonPool {
 	 * one deadline; {@code null} when none came in time. A closed pool's marker ends the wait at once.
 	 */
 	private @Nullable PoolEntry take(long timeoutNanos, boolean countPending) throws InterruptedException {
-		long start = System.nanoTime();
+		// The clock is read only once the pool has to wait: an idle entry is the common case.
+		long start = 0;
 		PoolEntry entry = this.idle.pollFirst();
 		while (true) {
 			if (entry == null) {
+				if (start == 0) {
+					start = System.nanoTime();
+				}
 				long remaining = timeoutNanos - (System.nanoTime() - start);
 				if (remaining > 0) {
 					if (countPending) {
@@ -356,7 +359,8 @@ public final class InterpreterPool implements PythonPool {
 				// Pass the marker on to the next waiter.
 				this.idle.offerFirst(entry);
 				throw new IllegalStateException("Python pool '" + this.name + "' was closed while waiting "
-						+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms for an interpreter");
+						+ ((start != 0) ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) : 0)
+						+ " ms for an interpreter");
 			}
 			if (entry.tryBorrow()) {
 				break;

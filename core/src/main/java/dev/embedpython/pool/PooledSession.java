@@ -58,8 +58,8 @@ final class PooledSession extends InterpreterSession {
 		this.pool = pool;
 		this.entry = entry;
 		this.callTimeoutNanos = pool.callTimeoutNanos(setUp);
-		// The housekeeper reads the bound only while a call of this borrow runs, after this write.
-		entry.callTimeoutNanos = this.callTimeoutNanos;
+		// Counted before the first call; the housekeeper reads the bound only while a call of this borrow runs.
+		entry.lent(this.callTimeoutNanos, observed);
 		this.owner = Thread.currentThread();
 		// Virtual threads, and threads whose CPython thread-local state predates this runtime, never attach.
 		this.handOff = isVirtual(this.owner) || CallerThread.mustHandOff(entry.interpreter().generation());
