@@ -97,6 +97,8 @@ public final class InterpreterPool implements PythonPool {
 
 	private final long callTimeoutNanos;
 
+	private final long acquireTimeoutNanos;
+
 	/** The bound of each call of set-up work: the creation timeout, or the call timeout where that is longer. */
 	private final long setUpTimeoutNanos;
 
@@ -126,6 +128,7 @@ public final class InterpreterPool implements PythonPool {
 		Duration callTimeout = options.callTimeout();
 		this.callTimeoutNanos = (callTimeout != null) ? callTimeout.toNanos() : 0;
 		this.setUpTimeoutNanos = Math.max(this.callTimeoutNanos, options.creationTimeout().toNanos());
+		this.acquireTimeoutNanos = saturatedNanos(options.acquireTimeout());
 		this.stuckGraceNanos = options.stuckGracePeriod().toNanos();
 		Duration leakThreshold = options.leakDetectionThreshold();
 		this.leakThresholdNanos = (leakThreshold != null) ? leakThreshold.toNanos() : 0;
@@ -252,19 +255,23 @@ public final class InterpreterPool implements PythonPool {
 
 	private PythonSession borrow(boolean setUp) {
 		checkOpen();
-		long start = System.nanoTime();
+		// The clock is read only for a listener (the metrics' acquire timer): on this hot path a clock read costs
+		// about as much as the compare-and-set that borrows the entry.
+		long start = (this.listener != null) ? System.nanoTime() : 0;
+		long timeoutNanos = this.acquireTimeoutNanos;
 		PoolEntry entry;
 		try {
-			entry = take(saturatedNanos(this.options.acquireTimeout()), true);
+			entry = take(timeoutNanos, true);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new PoolExhaustedException(this.name + " - interrupted after "
-					+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
-					+ " ms while waiting for an interpreter (" + stats() + ")", ex);
+			throw new PoolExhaustedException(this.name + " - interrupted"
+					+ ((start != 0) ? " after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms" : "")
+					+ " while waiting for an interpreter (" + stats() + ")", ex);
 		}
 		if (entry == null) {
-			long waited = System.nanoTime() - start;
+			// take() returns null only once the whole timeout has passed.
+			long waited = (start != 0) ? System.nanoTime() - start : timeoutNanos;
 			PoolListener current = this.listener;
 			if (current != null) {
 				current.acquireTimedOut(waited);
@@ -292,7 +299,7 @@ public final class InterpreterPool implements PythonPool {
 
 	private PythonSession lend(PoolEntry entry, long start, boolean setUp) {
 		PoolListener current = this.listener;
-		if (current != null) {
+		if (current != null && start != 0) {
 			current.acquired(System.nanoTime() - start);
 		}
 		return new PooledSession(this, entry, true, setUp);
@@ -367,7 +374,8 @@ public final class InterpreterPool implements PythonPool {
 			}
 			entry = null;
 		}
-		entry.borrowed((this.leakThresholdNanos > 0) ? new Throwable("Session acquired here") : null);
+		boolean leakDetection = this.leakThresholdNanos > 0;
+		entry.borrowed(leakDetection ? new Throwable("Session acquired here") : null, leakDetection);
 		if (this.closed.get()) {
 			release(entry);
 			checkOpen();

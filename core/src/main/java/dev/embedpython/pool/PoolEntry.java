@@ -225,11 +225,14 @@ final class PoolEntry {
 
 	/**
 	 * Record the borrow. Called by the new holder.
+	 * @param acquiredAt where it was acquired, captured only with leak detection
+	 * @param timed whether to record when (leak detection)
 	 */
-	void borrowed(@Nullable Throwable acquiredAt) {
+	void borrowed(@Nullable Throwable acquiredAt, boolean timed) {
 		// Release stores, not volatile ones: only the housekeeper's leak and dead-borrower checks read these, and a
 		// full fence per field cost ~10 ns each on every borrow; the CAS that gives the entry back orders them.
-		BORROWED_NANOS.setRelease(this, System.nanoTime());
+		// The borrow's start is read only by leak detection: no clock read without it.
+		BORROWED_NANOS.setRelease(this, timed ? System.nanoTime() : 0L);
 		ACQUIRED_AT.setRelease(this, acquiredAt);
 		LEAK_REPORTED.setRelease(this, false);
 		BORROWER.setRelease(this, Thread.currentThread());
