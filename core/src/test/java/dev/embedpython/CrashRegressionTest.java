@@ -1,5 +1,7 @@
 package dev.embedpython;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +71,11 @@ class CrashRegressionTest {
 
 	static PythonRuntime start() {
 		return TestRuntimes.start();
+	}
+
+	/** A Python string literal of a path (repr-safe: the temporary directory's name has no quote or backslash). */
+	static String pythonString(Path path) {
+		return "'" + path.toString().replace("\\", "\\\\").replace("'", "\\'") + "'";
 	}
 
 	static void check(boolean condition, String what) {
@@ -163,17 +170,22 @@ class CrashRegressionTest {
 			PythonRuntime runtime = start();
 			PythonPool pool = runtime.newPool(PoolOptions.builder().name("main-slow").size(1)
 				.isolation(Isolation.MAIN).drainTimeout(Duration.ofMillis(200)).build());
+			// The call says when it runs in CPython: a borrowed session (stats().active()) has not started its call
+			// yet, and a pool closed in between refuses the call instead (failed once in 3.13's run).
+			Path started = Files.createTempDirectory("close-during-main-call").resolve("started");
+			String code = "open(" + pythonString(started) + ", 'w').close() or __import__('time').sleep(3) or 'slept'";
 			CompletableFuture<Object> call = CompletableFuture.supplyAsync(() -> {
 				try {
-					return pool.execute((s) -> s.eval("__import__('time').sleep(3) or 'slept'"));
+					return pool.execute((s) -> s.eval(code));
 				}
 				catch (RuntimeException ex) {
 					return ex;
 				}
 			}, (r) -> new Thread(r, "caller").start());
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-			while (pool.stats().active() == 0) {
+			while (!Files.exists(started)) {
 				check(System.nanoTime() < deadline, "call started");
+				check(!call.isDone(), "call ended early: " + call.getNow(null));
 				Thread.onSpinWait();
 			}
 			runtime.close();
@@ -181,6 +193,8 @@ class CrashRegressionTest {
 			Object result = call.get(30, TimeUnit.SECONDS);
 			// The sleep is not interruptible: the call ends with its result or with the drain's TimeoutError.
 			check("slept".equals(result) || result instanceof PythonTimeoutException, "result: " + result);
+			Files.deleteIfExists(started);
+			Files.deleteIfExists(started.getParent());
 			try (PythonRuntime again = start()) {
 				check(again.mainInterpreter().execute((s) -> s.eval("6 * 7", Long.class)) == 42L, "continues");
 			}
