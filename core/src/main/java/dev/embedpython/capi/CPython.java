@@ -59,9 +59,6 @@ public final class CPython {
 	/** The binding in place; guarded by the class lock. */
 	private static @Nullable CApi chosen;
 
-	/** Whether {@link #chosen} is the FFM binding; guarded by the class lock. */
-	private static boolean ffm;
-
 	/** The library whose symbols {@code FfmCApi} resolves while it is initialized; guarded by the class lock. */
 	private static @Nullable NativeLibrary ffmLibrary;
 
@@ -76,7 +73,6 @@ public final class CPython {
 	public static synchronized void bindJna(NativeLibrary library) {
 		if (chosen == null) {
 			chosen = JnaCApi.register(library);
-			ffm = false;
 		}
 	}
 
@@ -90,30 +86,9 @@ public final class CPython {
 	 */
 	public static synchronized boolean bindFfm(NativeLibrary library) {
 		if (chosen == null) {
-			CApi api = loadFfm(library);
-			if (api == null) {
-				return false;
-			}
-			chosen = api;
-			ffm = true;
+			chosen = loadFfm(library);
 		}
-		return ffm;
-	}
-
-	/**
-	 * Whether a binding is in place.
-	 * @return true after the first successful {@link #bindJna} or {@link #bindFfm}
-	 */
-	public static synchronized boolean isBound() {
-		return chosen != null;
-	}
-
-	/**
-	 * Whether the binding in place is FFM.
-	 * @return true for FFM, false for JNA or none yet
-	 */
-	public static synchronized boolean usesFfm() {
-		return chosen != null && ffm;
+		return chosen != null && !(chosen instanceof JnaCApi);
 	}
 
 	private static @Nullable CApi loadFfm(NativeLibrary library) {
@@ -147,7 +122,7 @@ public final class CPython {
 	static synchronized ToLongFunction<String> symbolsForFfm() {
 		NativeLibrary library = ffmLibrary;
 		if (library == null) {
-			throw new IllegalStateException("FfmCApi is created only by CPython.bindFfmFfm");
+			throw new IllegalStateException("FfmCApi is created only by CPython.bindFfm");
 		}
 		return (name) -> Pointer.nativeValue(library.getGlobalVariableAddress(name));
 	}
