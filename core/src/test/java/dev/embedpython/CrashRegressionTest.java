@@ -73,11 +73,6 @@ class CrashRegressionTest {
 		return TestRuntimes.start();
 	}
 
-	/** A Python string literal of a path (repr-safe: the temporary directory's name has no quote or backslash). */
-	static String pythonString(Path path) {
-		return "'" + path.toString().replace("\\", "\\\\").replace("'", "\\'") + "'";
-	}
-
 	static void check(boolean condition, String what) {
 		if (!condition) {
 			throw new AssertionError(what);
@@ -173,7 +168,8 @@ class CrashRegressionTest {
 			// The call says when it runs in CPython: a borrowed session (stats().active()) has not started its call
 			// yet, and a pool closed in between refuses the call instead (failed once in 3.13's run).
 			Path started = Files.createTempDirectory("close-during-main-call").resolve("started");
-			String code = "open(" + pythonString(started) + ", 'w').close() or __import__('time').sleep(3) or 'slept'";
+			String code = "open(" + TestRuntimes.pythonString(started.toString())
+					+ ", 'w').close() or __import__('time').sleep(3) or 'slept'";
 			CompletableFuture<Object> call = CompletableFuture.supplyAsync(() -> {
 				try {
 					return pool.execute((s) -> s.eval(code));

@@ -121,7 +121,7 @@ class InterpreterConfigTest {
 		try (PythonPool pool = runtime.newPool(PoolOptions.builder().name("paths-isolated").size(2).build());
 				PythonSession first = pool.acquire();
 				PythonSession second = pool.acquire()) {
-			first.exec("import sys\nsys.path.insert(0, " + pythonString(dir.toString()) + ")");
+			first.exec("import sys\nsys.path.insert(0, " + TestRuntimes.pythonString(dir.toString()) + ")");
 			assertThat(first.eval("__import__('only_here_mod').VALUE")).isEqualTo("found");
 			assertThat(second.eval("__import__('sys').path", List.class)).doesNotContain(dir.toString());
 			PythonException ex = catchThrowableOfType(PythonException.class,
@@ -129,7 +129,8 @@ class InterpreterConfigTest {
 			assertThat(ex.pythonType()).isEqualTo("ModuleNotFoundError");
 			// Nor does the main interpreter see it.
 			Boolean inMain = runtime.mainInterpreter()
-				.execute((s) -> s.eval(pythonString(dir.toString()) + " in __import__('sys').path", Boolean.class));
+				.execute((s) -> s.eval(TestRuntimes.pythonString(dir.toString()) + " in __import__('sys').path",
+						Boolean.class));
 			assertThat(inMain).isFalse();
 		}
 	}
@@ -158,10 +159,6 @@ class InterpreterConfigTest {
 	@SuppressWarnings("unchecked")
 	private static Map<String, Object> config(PythonSession session) {
 		return session.eval(CONFIG, Map.class);
-	}
-
-	private static String pythonString(String value) {
-		return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
 	}
 
 }

@@ -94,7 +94,7 @@ class RobustnessTest {
 		Files.writeString(dir.resolve("fast_import_mod.py"), "def f():\n    return 7\n");
 		try (PythonPool pool = runtime.newPool(PoolOptions.builder().name("main-callables").size(4)
 			.isolation(Isolation.MAIN).acquireTimeout(Duration.ofSeconds(30))
-			.initScript("import sys\nsys.path.insert(0, " + literal(dir.toString()) + ")\n").build())) {
+			.initScript("import sys\nsys.path.insert(0, " + TestRuntimes.pythonString(dir.toString()) + ")\n").build())) {
 			ExecutorService executor = Executors.newFixedThreadPool(4);
 			try {
 				CountDownLatch ready = new CountDownLatch(4);
@@ -173,7 +173,7 @@ class RobustnessTest {
 		Path flag = dir.resolve("refuse");
 		try (PythonPool pool = runtime.newPool(PoolOptions.builder().name("flaky").size(1)
 			.acquireTimeout(Duration.ofSeconds(30))
-			.initScript("import os\nif os.path.exists(" + literal(flag.toString())
+			.initScript("import os\nif os.path.exists(" + TestRuntimes.pythonString(flag.toString())
 					+ "):\n    raise RuntimeError('replacement refused')\n")
 			.build())) {
 			Files.writeString(flag, "");
@@ -192,7 +192,8 @@ class RobustnessTest {
 		Files.writeString(dir.resolve("bad_preload_mod.py"), "x = 1\nraise RuntimeError('bad import at module level')\n");
 		PythonException failure = (PythonException) catchThrowable(() -> runtime.newPool(PoolOptions.builder()
 			.name("preloaded").size(1)
-			.initScript("import sys\nsys.path.insert(0, " + literal(dir.toString()) + ")\nimport bad_preload_mod\n")
+			.initScript("import sys\nsys.path.insert(0, " + TestRuntimes.pythonString(dir.toString())
+					+ ")\nimport bad_preload_mod\n")
 			.build()));
 		assertThat(failure).isNotNull();
 		assertThat(failure.getMessage()).contains("'preloaded'").contains("init script")
@@ -210,7 +211,8 @@ class RobustnessTest {
 		long start = System.nanoTime();
 		assertThatExceptionOfType(PythonInitializationException.class).isThrownBy(() -> runtime.newPool(PoolOptions
 			.builder().name("endless").size(1).creationTimeout(Duration.ofSeconds(1))
-			.initScript("import sys\nsys.path.insert(0, " + literal(dir.toString()) + ")\nimport endless_preload_mod\n")
+			.initScript("import sys\nsys.path.insert(0, " + TestRuntimes.pythonString(dir.toString())
+					+ ")\nimport endless_preload_mod\n")
 			.build()))
 			.withMessageContaining("'endless'")
 			.withMessageContaining("init script")
@@ -220,10 +222,6 @@ class RobustnessTest {
 		try (PythonPool other = runtime.newPool(PoolOptions.builder().name("after-endless").size(1).build())) {
 			assertThat((Long) other.execute((s) -> s.eval("6 * 7", Long.class))).isEqualTo(42L);
 		}
-	}
-
-	private static String literal(String text) {
-		return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
 	}
 
 	private static Handler collect(List<LogRecord> records) {

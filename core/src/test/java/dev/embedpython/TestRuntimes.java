@@ -33,4 +33,13 @@ final class TestRuntimes {
 		return (System.getProperty("embedpython.test.home", "").isBlank()) ? "3.14" : "3.13";
 	}
 
+	/**
+	 * A single-quoted Python string literal of a text (a path, usually), with backslashes and quotes escaped.
+	 * @param text the text
+	 * @return the literal
+	 */
+	static String pythonString(String text) {
+		return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
+	}
+
 }
